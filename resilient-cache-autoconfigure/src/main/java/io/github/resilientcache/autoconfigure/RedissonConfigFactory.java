@@ -1,0 +1,87 @@
+package io.github.resilientcache.autoconfigure;
+
+import java.util.List;
+
+import io.github.resilientcache.autoconfigure.ResilientCacheProperties.Region;
+import org.redisson.config.BaseConfig;
+import org.redisson.config.ClusterServersConfig;
+import org.redisson.config.Config;
+import org.redisson.config.ConstantDelay;
+import org.redisson.config.ReadMode;
+import org.redisson.config.SentinelServersConfig;
+import org.redisson.config.SingleServerConfig;
+
+/**
+ * Builds the Redisson configuration of a region from its properties, with the starter's payment
+ * defaults: short timeouts, at most one retry (failing over to another region is the retry),
+ * lazy connection so that the application starts while a region is down, reads from masters only.
+ */
+final class RedissonConfigFactory {
+
+	private RedissonConfigFactory() {
+	}
+
+	static Config create(String name, Region region, List<RegionConfigCustomizer> customizers) {
+		Config config = new Config();
+		config.setLazyInitialization(true);
+		config.setUseScriptCache(true);
+		config.setThreads(4);
+		config.setNettyThreads(16);
+		if (region.getAddress() != null) {
+			SingleServerConfig single = config.useSingleServer()
+				.setAddress(region.getAddress())
+				.setDatabase(region.getDatabase())
+				.setConnectionPoolSize(region.getConnectionPoolSize())
+				.setConnectionMinimumIdleSize(Math.min(region.getConnectionMinimumIdleSize(), region.getConnectionPoolSize()))
+				.setSubscriptionConnectionMinimumIdleSize(1)
+				.setSubscriptionConnectionPoolSize(4);
+			common(name, single, region);
+		}
+		else if (!region.getClusterNodes().isEmpty()) {
+			ClusterServersConfig cluster = config.useClusterServers()
+				.setReadMode(ReadMode.MASTER)
+				.setScanInterval(1000)
+				.setMasterConnectionPoolSize(region.getConnectionPoolSize())
+				.setMasterConnectionMinimumIdleSize(Math.min(region.getConnectionMinimumIdleSize(), region.getConnectionPoolSize()))
+				.setSubscriptionConnectionMinimumIdleSize(1)
+				.setSubscriptionConnectionPoolSize(4);
+			region.getClusterNodes().forEach(cluster::addNodeAddress);
+			common(name, cluster, region);
+		}
+		else {
+			SentinelServersConfig sentinel = config.useSentinelServers()
+				.setMasterName(region.getSentinel().getMasterName())
+				.setDatabase(region.getDatabase())
+				.setReadMode(ReadMode.MASTER)
+				.setCheckSentinelsList(false)
+				.setMasterConnectionPoolSize(region.getConnectionPoolSize())
+				.setMasterConnectionMinimumIdleSize(Math.min(region.getConnectionMinimumIdleSize(), region.getConnectionPoolSize()))
+				.setSubscriptionConnectionMinimumIdleSize(1)
+				.setSubscriptionConnectionPoolSize(4);
+			region.getSentinel().getNodes().forEach(sentinel::addSentinelAddress);
+			common(name, sentinel, region);
+		}
+		customizers.forEach((customizer) -> customizer.customize(name, config));
+		return config;
+	}
+
+	private static void common(String name, BaseConfig<?> config, Region region) {
+		config.setTimeout(millis(region.getTimeout()))
+			.setConnectTimeout(millis(region.getConnectTimeout()))
+			.setRetryAttempts(region.getRetryAttempts())
+			.setRetryDelay(new ConstantDelay(region.getRetryInterval()))
+			.setPingConnectionInterval(1000)
+			.setClientName("resilient-cache-" + name);
+		if (region.getUsername() != null) {
+			config.setUsername(region.getUsername());
+		}
+		if (region.getPassword() != null) {
+			config.setPassword(region.getPassword());
+		}
+	}
+
+	private static int millis(java.time.Duration duration) {
+		return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
+	}
+
+}

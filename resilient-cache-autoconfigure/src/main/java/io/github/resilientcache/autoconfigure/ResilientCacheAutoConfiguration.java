@@ -1,0 +1,119 @@
+package io.github.resilientcache.autoconfigure;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.common.circuitbreaker.configuration.CommonCircuitBreakerConfigurationProperties;
+import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
+import io.github.resilientcache.cache.AllowlistJsonValueCodec;
+import io.github.resilientcache.cache.CacheSettings;
+import io.github.resilientcache.cache.MultiRegionCacheManager;
+import io.github.resilientcache.cache.ValueCodec;
+import io.github.resilientcache.region.Region;
+import io.github.resilientcache.region.RegionStateChangedEvent;
+import io.github.resilientcache.region.RegionStore;
+import io.github.resilientcache.region.Regions;
+import io.github.resilientcache.replication.ReplayJournal;
+import io.github.resilientcache.replication.Replicator;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.cache.interceptor.CacheInterceptor;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+
+/**
+ * Auto-configuration of the multi-region cache: one Redisson client and one circuit breaker per
+ * region, the write path with its journal, and the {@link CacheManager}. Backs off when the
+ * application defines its own {@code CacheManager}.
+ */
+@AutoConfiguration(after = CircuitBreakerAutoConfiguration.class, before = CacheAutoConfiguration.class)
+@ConditionalOnClass({ RedissonClient.class, CircuitBreaker.class, CacheManager.class })
+@ConditionalOnBooleanProperty(name = "resilient-cache.enabled", matchIfMissing = true)
+@ConditionalOnMissingBean(CacheManager.class)
+@EnableConfigurationProperties(ResilientCacheProperties.class)
+@Import(ResilientCacheAutoConfiguration.CachingConfiguration.class)
+public final class ResilientCacheAutoConfiguration {
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	Regions resilientCacheRegions(ResilientCacheProperties properties, ObjectProvider<CircuitBreakerRegistry> registry,
+			ObjectProvider<CommonCircuitBreakerConfigurationProperties> resilience4jProperties,
+			ObjectProvider<RegionConfigCustomizer> customizers, ApplicationEventPublisher events) {
+		String local = ResilientCachePropertiesValidator.validate(properties);
+		RegionCircuitBreakers breakers = new RegionCircuitBreakers(registry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
+				properties.getCircuitBreaker(), resilience4jProperties.getIfAvailable());
+		List<RegionConfigCustomizer> orderedCustomizers = customizers.orderedStream().toList();
+		List<Region> regions = new ArrayList<>();
+		regions.add(region(local, true, properties, breakers, orderedCustomizers));
+		properties.getRegions().keySet().stream()
+			.filter((name) -> !name.equals(local))
+			.forEach((name) -> regions.add(region(name, false, properties, breakers, orderedCustomizers)));
+		Regions result = new Regions(regions);
+		result.all().forEach((region) -> region.addStateListener((change) -> events.publishEvent(new RegionStateChangedEvent(result, change))));
+		return result;
+	}
+
+	private static Region region(String name, boolean local, ResilientCacheProperties properties, RegionCircuitBreakers breakers,
+			List<RegionConfigCustomizer> customizers) {
+		RedissonClient client = Redisson.create(RedissonConfigFactory.create(name, properties.getRegions().get(name), customizers));
+		return new Region(name, local, new RegionStore(client), breakers.create(name));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReplayJournal resilientCacheJournal(Regions regions, ResilientCacheProperties properties) {
+		return new ReplayJournal(regions, properties.getJournal().getMemoryMaxEntries());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Replicator resilientCacheReplicator(Regions regions, ReplayJournal journal, ResilientCacheProperties properties) {
+		return new Replicator(regions, properties.getReplication().getMode(), journal, properties.getOperationTimeout(),
+				properties.getReplication().getMaxInFlight());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ValueCodec resilientCacheValueCodec(BeanFactory beanFactory, ResilientCacheProperties properties) {
+		List<String> application = AutoConfigurationPackages.has(beanFactory) ? AutoConfigurationPackages.get(beanFactory) : List.of();
+		return new AllowlistJsonValueCodec(AllowlistJsonValueCodec.packages(application, properties.getCodec().getAllowedPackages()));
+	}
+
+	@Bean
+	MultiRegionCacheManager cacheManager(Regions regions, Replicator replicator, ValueCodec codec, ResilientCacheProperties properties) {
+		CacheSettings defaults = new CacheSettings(properties.getKeyPrefix(), properties.getDefaultTtl(), properties.getTombstoneTtl(),
+				properties.getOperationTimeout(), properties.getMaxValueSize().toBytes(), properties.isAllowNullValues());
+		return new MultiRegionCacheManager(regions, replicator, codec, (name) -> {
+			ResilientCacheProperties.Cache cache = properties.getCaches().get(name);
+			return (cache != null && cache.getTtl() != null) ? defaults.withTtl(cache.getTtl()) : defaults;
+		});
+	}
+
+	/**
+	 * Turns on annotation-driven caching unless the application already did, so that
+	 * {@code @Cacheable} works with nothing but the starter and the regions' properties.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(CacheInterceptor.class)
+	@EnableCaching
+	static class CachingConfiguration {
+
+	}
+
+}

@@ -1,0 +1,660 @@
+package io.github.resilientcache.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import io.github.resilientcache.replication.ReplicationMode;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of the multi-region cache: regions, timeouts, breakers, replication and recovery.
+ */
+@ConfigurationProperties("resilient-cache")
+public class ResilientCacheProperties {
+
+	/**
+	 * Whether the multi-region cache manager is enabled.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Name of the region this instance runs in: reads go there first. Required when there are
+	 * several regions.
+	 */
+	private @Nullable String localRegion;
+
+	/**
+	 * Regions by name. Declaration order is failover order after the local region.
+	 */
+	private final Map<String, Region> regions = new LinkedHashMap<>();
+
+	/**
+	 * Prefix of every key the cache writes, so that several applications can share Redis servers.
+	 */
+	private String keyPrefix = "rc";
+
+	/**
+	 * Longest time one cache operation may hold the calling thread, failover to other regions
+	 * included. Past it the operation is a miss (reads) or is journaled (writes).
+	 */
+	private Duration operationTimeout = Duration.ofMillis(500);
+
+	/**
+	 * Whether null values are cached.
+	 */
+	private boolean allowNullValues = true;
+
+	/**
+	 * Time to live of entries of caches that have no ttl of their own. Zero means no expiry.
+	 */
+	private Duration defaultTtl = Duration.ofMinutes(10);
+
+	/**
+	 * Largest encoded value that is cached. A larger value is not cached (a warning and a metric);
+	 * the business call still succeeds.
+	 */
+	private DataSize maxValueSize = DataSize.ofMegabytes(1);
+
+	/**
+	 * Time an eviction's versioned tombstone is kept, so that a late replicated write of an older
+	 * value cannot bring the evicted value back.
+	 */
+	private Duration tombstoneTtl = Duration.ofMinutes(1);
+
+	/**
+	 * Per-cache settings by cache name.
+	 */
+	private final Map<String, Cache> caches = new LinkedHashMap<>();
+
+	private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+	private final Replication replication = new Replication();
+
+	private final Codec codec = new Codec();
+
+	private final Journal journal = new Journal();
+
+	private final Probe probe = new Probe();
+
+	private final Reconciliation reconciliation = new Reconciliation();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable String getLocalRegion() {
+		return this.localRegion;
+	}
+
+	public void setLocalRegion(@Nullable String localRegion) {
+		this.localRegion = localRegion;
+	}
+
+	public Map<String, Region> getRegions() {
+		return this.regions;
+	}
+
+	public String getKeyPrefix() {
+		return this.keyPrefix;
+	}
+
+	public void setKeyPrefix(String keyPrefix) {
+		this.keyPrefix = keyPrefix;
+	}
+
+	public Duration getOperationTimeout() {
+		return this.operationTimeout;
+	}
+
+	public void setOperationTimeout(Duration operationTimeout) {
+		this.operationTimeout = operationTimeout;
+	}
+
+	public boolean isAllowNullValues() {
+		return this.allowNullValues;
+	}
+
+	public void setAllowNullValues(boolean allowNullValues) {
+		this.allowNullValues = allowNullValues;
+	}
+
+	public Duration getDefaultTtl() {
+		return this.defaultTtl;
+	}
+
+	public void setDefaultTtl(Duration defaultTtl) {
+		this.defaultTtl = defaultTtl;
+	}
+
+	public DataSize getMaxValueSize() {
+		return this.maxValueSize;
+	}
+
+	public void setMaxValueSize(DataSize maxValueSize) {
+		this.maxValueSize = maxValueSize;
+	}
+
+	public Duration getTombstoneTtl() {
+		return this.tombstoneTtl;
+	}
+
+	public void setTombstoneTtl(Duration tombstoneTtl) {
+		this.tombstoneTtl = tombstoneTtl;
+	}
+
+	public Map<String, Cache> getCaches() {
+		return this.caches;
+	}
+
+	public CircuitBreaker getCircuitBreaker() {
+		return this.circuitBreaker;
+	}
+
+	public Replication getReplication() {
+		return this.replication;
+	}
+
+	public Codec getCodec() {
+		return this.codec;
+	}
+
+	public Journal getJournal() {
+		return this.journal;
+	}
+
+	public Probe getProbe() {
+		return this.probe;
+	}
+
+	public Reconciliation getReconciliation() {
+		return this.reconciliation;
+	}
+
+	/**
+	 * One region: a Redis deployment (single server, Sentinel or Cluster) in one data centre.
+	 */
+	public static class Region {
+
+		/**
+		 * Address of a single Redis server, such as redis://host:6379 or rediss://host:6380 for TLS.
+		 */
+		private @Nullable String address;
+
+		/**
+		 * Addresses of Redis Cluster nodes, used instead of address for a cluster region.
+		 */
+		private List<String> clusterNodes = new ArrayList<>();
+
+		private final Sentinel sentinel = new Sentinel();
+
+		/**
+		 * Login username of the region's Redis servers (ACL).
+		 */
+		private @Nullable String username;
+
+		/**
+		 * Login password of the region's Redis servers.
+		 */
+		private @Nullable String password;
+
+		/**
+		 * Database index of a single-server or Sentinel region.
+		 */
+		private int database;
+
+		/**
+		 * Timeout of one Redis command. Failing over to another region is the retry, so keep it short.
+		 */
+		private Duration timeout = Duration.ofMillis(200);
+
+		/**
+		 * Timeout of establishing a connection.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(1);
+
+		/**
+		 * Retries of a failed Redis command within the region, before the operation moves on.
+		 */
+		private int retryAttempts = 1;
+
+		/**
+		 * Delay before a command is retried within the region.
+		 */
+		private Duration retryInterval = Duration.ofMillis(20);
+
+		/**
+		 * Largest number of connections to each Redis server of the region.
+		 */
+		private int connectionPoolSize = 64;
+
+		/**
+		 * Number of idle connections kept open to each Redis server of the region.
+		 */
+		private int connectionMinimumIdleSize = 8;
+
+		public @Nullable String getAddress() {
+			return this.address;
+		}
+
+		public void setAddress(@Nullable String address) {
+			this.address = address;
+		}
+
+		public List<String> getClusterNodes() {
+			return this.clusterNodes;
+		}
+
+		public void setClusterNodes(List<String> clusterNodes) {
+			this.clusterNodes = clusterNodes;
+		}
+
+		public Sentinel getSentinel() {
+			return this.sentinel;
+		}
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+		public int getDatabase() {
+			return this.database;
+		}
+
+		public void setDatabase(int database) {
+			this.database = database;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public int getRetryAttempts() {
+			return this.retryAttempts;
+		}
+
+		public void setRetryAttempts(int retryAttempts) {
+			this.retryAttempts = retryAttempts;
+		}
+
+		public Duration getRetryInterval() {
+			return this.retryInterval;
+		}
+
+		public void setRetryInterval(Duration retryInterval) {
+			this.retryInterval = retryInterval;
+		}
+
+		public int getConnectionPoolSize() {
+			return this.connectionPoolSize;
+		}
+
+		public void setConnectionPoolSize(int connectionPoolSize) {
+			this.connectionPoolSize = connectionPoolSize;
+		}
+
+		public int getConnectionMinimumIdleSize() {
+			return this.connectionMinimumIdleSize;
+		}
+
+		public void setConnectionMinimumIdleSize(int connectionMinimumIdleSize) {
+			this.connectionMinimumIdleSize = connectionMinimumIdleSize;
+		}
+
+	}
+
+	/**
+	 * Sentinel-managed region.
+	 */
+	public static class Sentinel {
+
+		/**
+		 * Name of the Redis master the Sentinels monitor.
+		 */
+		private @Nullable String masterName;
+
+		/**
+		 * Addresses of the Sentinel nodes.
+		 */
+		private List<String> nodes = new ArrayList<>();
+
+		public @Nullable String getMasterName() {
+			return this.masterName;
+		}
+
+		public void setMasterName(@Nullable String masterName) {
+			this.masterName = masterName;
+		}
+
+		public List<String> getNodes() {
+			return this.nodes;
+		}
+
+		public void setNodes(List<String> nodes) {
+			this.nodes = nodes;
+		}
+
+	}
+
+	/**
+	 * Defaults of every region's circuit breaker. The Resilience4j instance properties of
+	 * {@code resilient-cache-<region>} override them.
+	 */
+	public static class CircuitBreaker {
+
+		/**
+		 * Failure rate, in percent, at or above which a region's breaker opens.
+		 */
+		private float failureRateThreshold = 50;
+
+		/**
+		 * Slow-call rate, in percent, at or above which a region's breaker opens.
+		 */
+		private float slowCallRateThreshold = 80;
+
+		/**
+		 * Duration above which a Redis call counts as slow.
+		 */
+		private Duration slowCallDurationThreshold = Duration.ofMillis(150);
+
+		/**
+		 * Number of calls recorded before failure and slow-call rates are computed.
+		 */
+		private int minimumNumberOfCalls = 10;
+
+		/**
+		 * Number of most recent calls the rates are computed over.
+		 */
+		private int slidingWindowSize = 20;
+
+		public float getFailureRateThreshold() {
+			return this.failureRateThreshold;
+		}
+
+		public void setFailureRateThreshold(float failureRateThreshold) {
+			this.failureRateThreshold = failureRateThreshold;
+		}
+
+		public float getSlowCallRateThreshold() {
+			return this.slowCallRateThreshold;
+		}
+
+		public void setSlowCallRateThreshold(float slowCallRateThreshold) {
+			this.slowCallRateThreshold = slowCallRateThreshold;
+		}
+
+		public Duration getSlowCallDurationThreshold() {
+			return this.slowCallDurationThreshold;
+		}
+
+		public void setSlowCallDurationThreshold(Duration slowCallDurationThreshold) {
+			this.slowCallDurationThreshold = slowCallDurationThreshold;
+		}
+
+		public int getMinimumNumberOfCalls() {
+			return this.minimumNumberOfCalls;
+		}
+
+		public void setMinimumNumberOfCalls(int minimumNumberOfCalls) {
+			this.minimumNumberOfCalls = minimumNumberOfCalls;
+		}
+
+		public int getSlidingWindowSize() {
+			return this.slidingWindowSize;
+		}
+
+		public void setSlidingWindowSize(int slidingWindowSize) {
+			this.slidingWindowSize = slidingWindowSize;
+		}
+
+	}
+
+	/**
+	 * Replication of writes and evictions to the regions other than the first that took them.
+	 */
+	public static class Replication {
+
+		/**
+		 * Whether the other regions are written after the call returns (async) or before (sync).
+		 */
+		private ReplicationMode mode = ReplicationMode.ASYNC;
+
+		/**
+		 * Largest number of asynchronous replication writes in flight. Past it a write is
+		 * journaled for the region instead of sent.
+		 */
+		private int maxInFlight = 10_000;
+
+		public ReplicationMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(ReplicationMode mode) {
+			this.mode = mode;
+		}
+
+		public int getMaxInFlight() {
+			return this.maxInFlight;
+		}
+
+		public void setMaxInFlight(int maxInFlight) {
+			this.maxInFlight = maxInFlight;
+		}
+
+	}
+
+	/**
+	 * Settings of one cache.
+	 */
+	public static class Cache {
+
+		/**
+		 * Time to live of the cache's entries. Zero means no expiry.
+		 */
+		private @Nullable Duration ttl;
+
+		public @Nullable Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(@Nullable Duration ttl) {
+			this.ttl = ttl;
+		}
+
+	}
+
+	/**
+	 * Value encoding: JSON whose type information is checked against an allowlist.
+	 */
+	public static class Codec {
+
+		/**
+		 * Packages whose classes may be read back from the cache, in addition to the
+		 * application's own packages and the standard JDK value and collection types.
+		 */
+		private List<String> allowedPackages = new ArrayList<>();
+
+		public List<String> getAllowedPackages() {
+			return this.allowedPackages;
+		}
+
+		public void setAllowedPackages(List<String> allowedPackages) {
+			this.allowedPackages = allowedPackages;
+		}
+
+	}
+
+	/**
+	 * Replay journal of the writes and evictions a region missed.
+	 */
+	public static class Journal {
+
+		/**
+		 * Largest number of distinct keys journaled for one region. Past it the region is marked
+		 * for a full resync.
+		 */
+		private int maxEntries = 100_000;
+
+		/**
+		 * Largest number of keys kept in memory for a region when no region can hold its journal.
+		 */
+		private int memoryMaxEntries = 10_000;
+
+		public int getMaxEntries() {
+			return this.maxEntries;
+		}
+
+		public void setMaxEntries(int maxEntries) {
+			this.maxEntries = maxEntries;
+		}
+
+		public int getMemoryMaxEntries() {
+			return this.memoryMaxEntries;
+		}
+
+		public void setMemoryMaxEntries(int memoryMaxEntries) {
+			this.memoryMaxEntries = memoryMaxEntries;
+		}
+
+	}
+
+	/**
+	 * Failback prober of regions whose breaker opened.
+	 */
+	public static class Probe {
+
+		/**
+		 * Time between two probes of a failed region.
+		 */
+		private Duration interval = Duration.ofSeconds(1);
+
+		/**
+		 * Largest random delay added to each probe interval, so that instances do not probe in step.
+		 */
+		private Duration jitter = Duration.ofMillis(200);
+
+		/**
+		 * Consecutive successful probes before a failed region is reconciled and used again.
+		 */
+		private int successesToRecover = 3;
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public Duration getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(Duration jitter) {
+			this.jitter = jitter;
+		}
+
+		public int getSuccessesToRecover() {
+			return this.successesToRecover;
+		}
+
+		public void setSuccessesToRecover(int successesToRecover) {
+			this.successesToRecover = successesToRecover;
+		}
+
+	}
+
+	/**
+	 * Periodic anti-entropy reconciliation of all regions.
+	 */
+	public static class Reconciliation {
+
+		/**
+		 * Whether regions are compared and repaired periodically.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Time between two reconciliation runs.
+		 */
+		private Duration interval = Duration.ofMinutes(5);
+
+		/**
+		 * Number of keys compared per round trip.
+		 */
+		private int batchSize = 200;
+
+		/**
+		 * Largest number of keys compared per second, so that reconciliation never hurts live traffic.
+		 */
+		private int maxKeysPerSecond = 5_000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public int getMaxKeysPerSecond() {
+			return this.maxKeysPerSecond;
+		}
+
+		public void setMaxKeysPerSecond(int maxKeysPerSecond) {
+			this.maxKeysPerSecond = maxKeysPerSecond;
+		}
+
+	}
+
+}

@@ -1,0 +1,181 @@
+package io.github.resilientcache.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import io.github.resilientcache.autoconfigure.ResilientCacheProperties.Region;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Checks the configuration at start-up, so that a mistake fails the start with a message naming the
+ * property, the value and the fix instead of surfacing as a cache that silently never works.
+ * Passwords are never echoed.
+ */
+final class ResilientCachePropertiesValidator {
+
+	private static final String PREFIX = "resilient-cache.";
+
+	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+
+	private ResilientCachePropertiesValidator() {
+	}
+
+	/**
+	 * Validates the properties.
+	 * @param properties the properties
+	 * @return the name of the local region
+	 * @throws InvalidConfigurationPropertyValueException for the first problem found
+	 */
+	static String validate(ResilientCacheProperties properties) {
+		Map<String, Region> regions = properties.getRegions();
+		if (regions.isEmpty()) {
+			throw invalid("regions", "(none)",
+					"No region is configured. Set resilient-cache.regions.<name>.address=redis://host:port for each region "
+							+ "(or .cluster-nodes, or .sentinel.master-name and .sentinel.nodes), or set resilient-cache.enabled=false.");
+		}
+		String local = properties.getLocalRegion();
+		if (local == null || local.isBlank()) {
+			if (regions.size() > 1) {
+				throw invalid("local-region", "(none)", "resilient-cache.local-region is required when several regions are configured: "
+						+ "set it to the region this instance runs in, one of " + regions.keySet() + ".");
+			}
+			local = regions.keySet().iterator().next();
+		}
+		else if (!regions.containsKey(local)) {
+			throw invalid("local-region", local, "'" + local + "' is not a configured region: use one of " + regions.keySet() + ".");
+		}
+		regions.forEach(ResilientCachePropertiesValidator::validateRegion);
+		String prefix = properties.getKeyPrefix();
+		if (prefix == null || prefix.isBlank() || !Pattern.matches("[A-Za-z0-9_.:-]+", prefix)) {
+			throw invalid("key-prefix", String.valueOf(prefix), "Use letters, digits, '-', '_', '.' or ':' (glob, hash-tag and blank characters are reserved).");
+		}
+		positive("operation-timeout", properties.getOperationTimeout());
+		notNegative("default-ttl", properties.getDefaultTtl());
+		positive("tombstone-ttl", properties.getTombstoneTtl());
+		if (properties.getMaxValueSize().toBytes() <= 0) {
+			throw invalid("max-value-size", properties.getMaxValueSize().toString(), "Use a positive size such as 1MB.");
+		}
+		properties.getCaches().forEach((name, cache) -> {
+			if (cache.getTtl() != null) {
+				notNegative("caches." + name + ".ttl", cache.getTtl());
+			}
+		});
+		ResilientCacheProperties.CircuitBreaker breaker = properties.getCircuitBreaker();
+		percentage("circuit-breaker.failure-rate-threshold", breaker.getFailureRateThreshold());
+		percentage("circuit-breaker.slow-call-rate-threshold", breaker.getSlowCallRateThreshold());
+		positive("circuit-breaker.slow-call-duration-threshold", breaker.getSlowCallDurationThreshold());
+		atLeastOne("circuit-breaker.minimum-number-of-calls", breaker.getMinimumNumberOfCalls());
+		atLeastOne("circuit-breaker.sliding-window-size", breaker.getSlidingWindowSize());
+		atLeastOne("replication.max-in-flight", properties.getReplication().getMaxInFlight());
+		atLeastOne("journal.max-entries", properties.getJournal().getMaxEntries());
+		atLeastOne("journal.memory-max-entries", properties.getJournal().getMemoryMaxEntries());
+		positive("probe.interval", properties.getProbe().getInterval());
+		notNegative("probe.jitter", properties.getProbe().getJitter());
+		atLeastOne("probe.successes-to-recover", properties.getProbe().getSuccessesToRecover());
+		positive("reconciliation.interval", properties.getReconciliation().getInterval());
+		atLeastOne("reconciliation.batch-size", properties.getReconciliation().getBatchSize());
+		atLeastOne("reconciliation.max-keys-per-second", properties.getReconciliation().getMaxKeysPerSecond());
+		return local;
+	}
+
+	private static void validateRegion(String name, Region region) {
+		String property = "regions." + name;
+		if (!NAME.matcher(name).matches()) {
+			throw invalid(property, name, "Region names may hold letters, digits, '-', '_' and '.' only.");
+		}
+		boolean single = region.getAddress() != null && !region.getAddress().isBlank();
+		boolean cluster = !region.getClusterNodes().isEmpty();
+		boolean sentinel = region.getSentinel().getMasterName() != null || !region.getSentinel().getNodes().isEmpty();
+		int kinds = (single ? 1 : 0) + (cluster ? 1 : 0) + (sentinel ? 1 : 0);
+		if (kinds != 1) {
+			throw invalid(property + ((kinds == 0) ? ".address" : ""), (kinds == 0) ? "(none)" : "several",
+					"Give region '" + name + "' exactly one of: address (a single server), cluster-nodes (Redis Cluster), "
+							+ "or sentinel.master-name with sentinel.nodes (Sentinel).");
+		}
+		if (single) {
+			address(property + ".address", region.getAddress());
+		}
+		addresses(property + ".cluster-nodes", region.getClusterNodes());
+		addresses(property + ".sentinel.nodes", region.getSentinel().getNodes());
+		if (sentinel && (region.getSentinel().getMasterName() == null || region.getSentinel().getNodes().isEmpty())) {
+			throw invalid(property + ".sentinel", "incomplete", "A Sentinel region needs both sentinel.master-name and sentinel.nodes.");
+		}
+		positive(property + ".timeout", region.getTimeout());
+		positive(property + ".connect-timeout", region.getConnectTimeout());
+		notNegative(property + ".retry-interval", region.getRetryInterval());
+		if (region.getRetryAttempts() < 0) {
+			throw invalid(property + ".retry-attempts", String.valueOf(region.getRetryAttempts()), "Use 0 or 1: failing over to another region is the retry.");
+		}
+		atLeastOne(property + ".connection-pool-size", region.getConnectionPoolSize());
+		if (region.getDatabase() < 0) {
+			throw invalid(property + ".database", String.valueOf(region.getDatabase()), "Use a database index of 0 or more.");
+		}
+	}
+
+	private static void addresses(String property, List<String> addresses) {
+		for (int i = 0; i < addresses.size(); i++) {
+			address(property + "[" + i + "]", addresses.get(i));
+		}
+	}
+
+	private static void address(String property, @Nullable String address) {
+		String fix = "Use redis://host:port, or rediss://host:port for TLS (credentials go in the username and password properties).";
+		if (address == null) {
+			throw invalid(property, "(none)", fix);
+		}
+		URI uri;
+		try {
+			uri = URI.create(address.trim());
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid(property, mask(address), fix);
+		}
+		if (!("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) || uri.getHost() == null || uri.getPort() < 1
+				|| uri.getPort() > 65535) {
+			throw invalid(property, mask(address), fix);
+		}
+	}
+
+	/**
+	 * Hides the user-info part of an address, which may hold a password.
+	 * @param address the address
+	 * @return the address without credentials
+	 */
+	static String mask(String address) {
+		return address.replaceAll("//[^/@]*@", "//******@");
+	}
+
+	private static void positive(String property, @Nullable Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw invalid(property, String.valueOf(value), "Use a positive duration such as 200ms or 1s.");
+		}
+	}
+
+	private static void notNegative(String property, @Nullable Duration value) {
+		if (value == null || value.isNegative()) {
+			throw invalid(property, String.valueOf(value), "Use a duration of zero or more, such as 10m.");
+		}
+	}
+
+	private static void percentage(String property, float value) {
+		if (!(value > 0 && value <= 100)) {
+			throw invalid(property, String.valueOf(value), "Use a percentage greater than 0 and at most 100.");
+		}
+	}
+
+	private static void atLeastOne(String property, int value) {
+		if (value < 1) {
+			throw invalid(property, String.valueOf(value), "Use a whole number of 1 or more.");
+		}
+	}
+
+	private static InvalidConfigurationPropertyValueException invalid(String property, String value, String reason) {
+		return new InvalidConfigurationPropertyValueException(PREFIX + property, value, reason);
+	}
+
+}

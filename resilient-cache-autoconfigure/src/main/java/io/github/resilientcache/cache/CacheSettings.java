@@ -1,0 +1,38 @@
+package io.github.resilientcache.cache;
+
+import java.time.Duration;
+
+/**
+ * Settings of one cache.
+ * @param keyPrefix prefix of every Redis key
+ * @param ttl time to live of entries, zero for none
+ * @param tombstoneTtl time to live of eviction tombstones
+ * @param operationTimeout longest time an operation holds the calling thread
+ * @param maxValueSize largest encoded value cached, in bytes
+ * @param allowNullValues whether null values are cached
+ */
+public record CacheSettings(String keyPrefix, Duration ttl, Duration tombstoneTtl, Duration operationTimeout, long maxValueSize,
+		boolean allowNullValues) {
+
+	long ttlMillis() {
+		return this.ttl.toMillis();
+	}
+
+	long tombstoneTtlMillis() {
+		return this.tombstoneTtl.toMillis();
+	}
+
+	long timeoutNanos() {
+		return this.operationTimeout.toNanos();
+	}
+
+	/**
+	 * The same settings with another time to live.
+	 * @param ttl the time to live
+	 * @return the settings
+	 */
+	public CacheSettings withTtl(Duration ttl) {
+		return new CacheSettings(this.keyPrefix, ttl, this.tombstoneTtl, this.operationTimeout, this.maxValueSize, this.allowNullValues);
+	}
+
+}

@@ -1,0 +1,361 @@
+package io.github.resilientcache.cache;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.github.resilientcache.region.Region;
+import io.github.resilientcache.region.RegionFailureException;
+import io.github.resilientcache.region.RegionStore;
+import io.github.resilientcache.region.StoredEntry;
+import io.github.resilientcache.region.Version;
+import io.github.resilientcache.replication.HybridLogicalClock;
+import io.github.resilientcache.replication.ReplayJournal;
+import io.github.resilientcache.replication.Replicator;
+import io.github.resilientcache.replication.Replicator.Write;
+import io.github.resilientcache.replication.Replicator.WriteResult;
+import io.github.resilientcache.routing.ReadRouter;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.cache.support.AbstractValueAdaptingCache;
+import org.springframework.cache.support.NullValue;
+
+/**
+ * A Spring {@link org.springframework.cache.Cache} over several regions. Reads go to the first
+ * region that may serve them and move on when one fails; writes go through the {@link Replicator}.
+ * No cache fault reaches the caller: a read no region answers is a miss, a write no region takes is
+ * journaled, and no call holds the calling thread longer than the operation timeout.
+ */
+final class MultiRegionCache extends AbstractValueAdaptingCache {
+
+	private static final Log logger = LogFactory.getLog(MultiRegionCache.class);
+
+	private final String name;
+
+	private final CacheKeys keys;
+
+	private final CacheSettings settings;
+
+	private final ReadRouter router;
+
+	private final Replicator replicator;
+
+	private final HybridLogicalClock clock;
+
+	private final ValueCodec codec;
+
+	private final CacheStatistics statistics;
+
+	private final String localRegion;
+
+	private final ConcurrentHashMap<String, CompletableFuture<@Nullable Object>> loads = new ConcurrentHashMap<>();
+
+	MultiRegionCache(String name, CacheSettings settings, ReadRouter router, Replicator replicator, HybridLogicalClock clock,
+			ValueCodec codec) {
+		super(settings.allowNullValues());
+		this.name = name;
+		this.keys = new CacheKeys(settings.keyPrefix(), name);
+		this.settings = settings;
+		this.router = router;
+		this.replicator = replicator;
+		this.clock = clock;
+		this.codec = codec;
+		this.statistics = new CacheStatistics(router.order());
+		this.localRegion = router.order().get(0).name();
+	}
+
+	@Override
+	public String getName() {
+		return this.name;
+	}
+
+	@Override
+	public Object getNativeCache() {
+		return this.replicator;
+	}
+
+	public CacheStatistics statistics() {
+		return this.statistics;
+	}
+
+	CacheSettings settings() {
+		return this.settings;
+	}
+
+	// Reads
+
+	@Override
+	protected @Nullable Object lookup(Object key) {
+		String redisKey = this.keys.redisKey(key);
+		long deadline = System.nanoTime() + this.settings.timeoutNanos();
+		List<Region> order = this.router.order();
+		for (int i = 0; i < order.size(); i++) {
+			Region region = order.get(i);
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				break;
+			}
+			if (!this.router.canServe(region, redisKey)) {
+				continue;
+			}
+			try {
+				byte[] raw = region.call((store) -> store.get(redisKey), remaining);
+				return decode(i, region, redisKey, raw);
+			}
+			catch (RegionFailureException ex) {
+				logger.debug("Read failed over", ex);
+			}
+		}
+		this.statistics.recordUnavailable();
+		return null;
+	}
+
+	@Override
+	public @Nullable CompletableFuture<?> retrieve(Object key) {
+		String redisKey = this.keys.redisKey(key);
+		return readAsync(redisKey, 0, System.nanoTime() + this.settings.timeoutNanos())
+			.thenApply((stored) -> (stored != null) ? (isAllowNullValues() ? toValueWrapper(stored) : fromStoreValue(stored)) : null);
+	}
+
+	@SuppressWarnings("unchecked")
+	@Override
+	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
+		String redisKey = this.keys.redisKey(key);
+		return readAsync(redisKey, 0, System.nanoTime() + this.settings.timeoutNanos()).thenCompose((stored) -> {
+			if (stored != null) {
+				return CompletableFuture.completedFuture((T) fromStoreValue(stored));
+			}
+			return valueLoader.get().thenCompose((value) -> writeValue(redisKey, value).handle((r, ex) -> value));
+		});
+	}
+
+	private CompletableFuture<@Nullable Object> readAsync(String redisKey, int from, long deadline) {
+		List<Region> order = this.router.order();
+		for (int i = from; i < order.size(); i++) {
+			Region region = order.get(i);
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				break;
+			}
+			if (!this.router.canServe(region, redisKey)) {
+				continue;
+			}
+			int index = i;
+			return region.callAsync((store) -> store.get(redisKey), remaining)
+				.handle((raw, ex) -> (ex == null) ? CompletableFuture.completedFuture(decode(index, region, redisKey, raw))
+						: readAsync(redisKey, index + 1, deadline))
+				.thenCompose(Function.identity());
+		}
+		this.statistics.recordUnavailable();
+		return CompletableFuture.completedFuture(null);
+	}
+
+	/**
+	 * Turns what a region returned into a store value: {@code null} for a miss, a tombstone or an
+	 * undecodable entry (which is evicted: a poison entry is not a region failure).
+	 */
+	private @Nullable Object decode(int index, Region region, String redisKey, byte @Nullable [] raw) {
+		try {
+			StoredEntry entry = StoredEntry.fromBytes(raw);
+			if (entry == null || !entry.isPresent()) {
+				this.statistics.miss(index);
+				return null;
+			}
+			this.clock.observe(entry.version().stamp());
+			Object value = (entry.kind() == StoredEntry.Kind.NULL) ? NullValue.INSTANCE : this.codec.decode(entry.payload());
+			this.statistics.hit(index);
+			return value;
+		}
+		catch (RuntimeException ex) {
+			this.statistics.recordPoisoned(index);
+			this.statistics.miss(index);
+			logger.warn("Evicting undecodable entry of cache '" + this.name + "' in region '" + region.name() + "': " + ex);
+			region.store().delete(redisKey);
+			return null;
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	@Override
+	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
+		ValueWrapper cached = get(key);
+		if (cached != null) {
+			return (T) cached.get();
+		}
+		String redisKey = this.keys.redisKey(key);
+		CompletableFuture<@Nullable Object> load = new CompletableFuture<>();
+		CompletableFuture<@Nullable Object> running = this.loads.putIfAbsent(redisKey, load);
+		if (running != null) {
+			try {
+				return (T) running.get();
+			}
+			catch (ExecutionException ex) {
+				throw new ValueRetrievalException(key, valueLoader, ex.getCause());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new ValueRetrievalException(key, valueLoader, ex);
+			}
+		}
+		try {
+			T value = valueLoader.call();
+			put(key, value);
+			load.complete(value);
+			return value;
+		}
+		catch (Exception ex) {
+			load.completeExceptionally(ex);
+			throw new ValueRetrievalException(key, valueLoader, ex);
+		}
+		finally {
+			this.loads.remove(redisKey, load);
+		}
+	}
+
+	// Writes
+
+	@Override
+	public void put(Object key, @Nullable Object value) {
+		await(writeValue(this.keys.redisKey(key), value));
+	}
+
+	@Override
+	public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
+		String redisKey = this.keys.redisKey(key);
+		StoredEntry entry = toEntry(value);
+		if (entry == null) {
+			await(evictKey(redisKey));
+			return null;
+		}
+		long ttl = this.settings.ttlMillis();
+		Write<byte @Nullable []> write = new Write<>(redisKey, (store) -> store.writeIfAbsent(redisKey, entry, ttl),
+				(existing) -> (existing == null) ? (store) -> store.write(redisKey, entry, ttl) : null);
+		WriteResult<byte @Nullable []> result = await(this.replicator.write(write));
+		if (result == null || !result.taken()) {
+			return null;
+		}
+		this.statistics.put(result.region());
+		Object existing = decode(result.region(), this.router.order().get(result.region()), redisKey, result.value());
+		return (existing != null) ? toValueWrapper(existing) : null;
+	}
+
+	@Override
+	public void evict(Object key) {
+		await(evictKey(this.keys.redisKey(key)));
+	}
+
+	@Override
+	public boolean evictIfPresent(Object key) {
+		WriteResult<RegionStore.WriteOutcome> result = await(evictKey(this.keys.redisKey(key)));
+		return result != null && result.taken() && result.value() != null && result.value().wasPresent();
+	}
+
+	@Override
+	public void clear() {
+		clearAll();
+	}
+
+	@Override
+	public boolean invalidate() {
+		WriteResult<Long> result = clearAll();
+		return result != null && result.value() != null && result.value() > 0;
+	}
+
+	private @Nullable WriteResult<Long> clearAll() {
+		String pattern = this.keys.pattern();
+		return await(this.replicator.write(Write.everywhere(ReplayJournal.clearMarker(pattern), (store) -> store.deleteByPattern(pattern))));
+	}
+
+	private CompletableFuture<WriteResult<RegionStore.WriteOutcome>> writeValue(String redisKey, @Nullable Object value) {
+		StoredEntry entry = toEntry(value);
+		if (entry == null) {
+			// Not cacheable: evict instead, so that the previous value is not served as current.
+			return evictKey(redisKey);
+		}
+		long ttl = this.settings.ttlMillis();
+		Write<RegionStore.WriteOutcome> write = new Write<>(redisKey, (store) -> store.write(redisKey, entry, ttl),
+				(outcome) -> (store) -> store.write(redisKey, entry, ttl));
+		return this.replicator.write(write).thenApply((result) -> {
+			if (result.taken()) {
+				this.statistics.put(result.region());
+			}
+			return result;
+		});
+	}
+
+	private CompletableFuture<WriteResult<RegionStore.WriteOutcome>> evictKey(String redisKey) {
+		StoredEntry tombstone = StoredEntry.tombstone(nextVersion());
+		long ttl = this.settings.tombstoneTtlMillis();
+		return this.replicator.write(Write.everywhere(redisKey, (store) -> store.write(redisKey, tombstone, ttl))).thenApply((result) -> {
+			if (result.taken()) {
+				this.statistics.eviction(result.region());
+			}
+			return result;
+		});
+	}
+
+	/**
+	 * The entry to store for a value, or {@code null} when it cannot be cached (not encodable, too
+	 * large, or a null the cache does not allow): then the key is evicted instead.
+	 */
+	private @Nullable StoredEntry toEntry(@Nullable Object value) {
+		if (value == null && !isAllowNullValues()) {
+			this.statistics.recordNotCached();
+			logger.debug("Not caching null in cache '" + this.name + "', which does not allow null values");
+			return null;
+		}
+		Version version = nextVersion();
+		if (value == null || value == NullValue.INSTANCE) {
+			return StoredEntry.nullValue(version);
+		}
+		byte[] payload;
+		try {
+			payload = this.codec.encode(value);
+		}
+		catch (RuntimeException ex) {
+			this.statistics.recordNotCached();
+			logger.warn("Not caching a value of type " + value.getClass().getName() + " in cache '" + this.name
+					+ "': it cannot be encoded (" + ex.getMessage() + "). Make it a JSON-friendly type or define a ValueCodec bean.");
+			return null;
+		}
+		if (payload.length > this.settings.maxValueSize()) {
+			this.statistics.recordNotCached();
+			logger.warn("Not caching a value of " + payload.length + " bytes in cache '" + this.name
+					+ "': larger than resilient-cache.max-value-size (" + this.settings.maxValueSize() + " bytes)");
+			return null;
+		}
+		return StoredEntry.value(version, payload);
+	}
+
+	private Version nextVersion() {
+		return new Version(this.clock.next(), this.localRegion);
+	}
+
+	/**
+	 * Waits for a write on the calling thread, never longer than the operation timeout (plus the
+	 * slack the async chain needs to report). A write still running then completes in the background
+	 * and journals any region that misses it.
+	 */
+	private <T> @Nullable T await(CompletableFuture<T> write) {
+		try {
+			return write.get(this.settings.timeoutNanos() + TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.NANOSECONDS);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger.debug("Cache write in '" + this.name + "' did not complete in time", ex);
+			return null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+	}
+
+}

@@ -1,0 +1,264 @@
+package io.github.resilientcache.region;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.util.Assert;
+
+/**
+ * One region: its store, its circuit breaker and its state. Every call to the region goes through
+ * {@link #call}, so that each outcome feeds the breaker and no call outlives its deadline.
+ */
+public final class Region {
+
+	private static final Log logger = LogFactory.getLog(Region.class);
+
+	private final String name;
+
+	private final boolean local;
+
+	private final RegionStore store;
+
+	private final CircuitBreaker circuitBreaker;
+
+	private final AtomicReference<StateHolder> state;
+
+	private final List<RegionStateListener> listeners = new CopyOnWriteArrayList<>();
+
+	/**
+	 * Creates a region, {@link RegionState#UP}.
+	 * @param name the region's name
+	 * @param local whether the application instance runs in this region
+	 * @param store the region's entry operations
+	 * @param circuitBreaker the region's breaker
+	 */
+	public Region(String name, boolean local, RegionStore store, CircuitBreaker circuitBreaker) {
+		Assert.hasText(name, "'name' must not be empty");
+		Assert.notNull(store, "'store' must not be null");
+		Assert.notNull(circuitBreaker, "'circuitBreaker' must not be null");
+		this.name = name;
+		this.local = local;
+		this.store = store;
+		this.circuitBreaker = circuitBreaker;
+		this.state = new AtomicReference<>(new StateHolder(RegionState.UP, "started", Instant.now()));
+		circuitBreaker.getEventPublisher().onStateTransition((event) -> {
+			CircuitBreaker.State to = event.getStateTransition().getToState();
+			if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {
+				CircuitBreaker.Metrics metrics = circuitBreaker.getMetrics();
+				transition(RegionState.UP, RegionState.OPEN, String.format("circuit breaker opened (failure rate %.0f%%, slow-call rate %.0f%%)",
+						metrics.getFailureRate(), metrics.getSlowCallRate()));
+			}
+		});
+	}
+
+	public String name() {
+		return this.name;
+	}
+
+	public boolean isLocal() {
+		return this.local;
+	}
+
+	public RegionStore store() {
+		return this.store;
+	}
+
+	public CircuitBreaker circuitBreaker() {
+		return this.circuitBreaker;
+	}
+
+	public RegionState state() {
+		return this.state.get().state();
+	}
+
+	/**
+	 * Why the region is in its state, e.g. "circuit breaker opened (failure rate 100%...)".
+	 * @return the reason of the last state change
+	 */
+	public String stateReason() {
+		return this.state.get().reason();
+	}
+
+	/**
+	 * When the region entered its state.
+	 * @return the time of the last state change
+	 */
+	public Instant stateSince() {
+		return this.state.get().since();
+	}
+
+	/**
+	 * Whether reads may be served by this region now.
+	 * @return whether the region is {@link RegionState#UP}
+	 */
+	public boolean isServing() {
+		return state().isServing();
+	}
+
+	/**
+	 * Runs one operation on this region and waits for it on the calling thread, recording its
+	 * outcome on the breaker. Uses no timer: the hot read path stays one round trip.
+	 * @param <T> the result type
+	 * @param operation the operation, started on the region's store
+	 * @param timeoutNanos the longest time to wait; past it the call counts as a failure
+	 * @return the result
+	 * @throws RegionFailureException if the region failed, timed out or its breaker is open
+	 */
+	public <T> T call(Function<RegionStore, CompletionStage<T>> operation, long timeoutNanos) {
+		if (!this.circuitBreaker.tryAcquirePermission()) {
+			throw notPermitted();
+		}
+		long start = System.nanoTime();
+		try {
+			T value = operation.apply(this.store).toCompletableFuture().get(Math.max(timeoutNanos, 1), TimeUnit.NANOSECONDS);
+			this.circuitBreaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+			return value;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.circuitBreaker.releasePermission();
+			throw new RegionFailureException(this.name, "interrupted", ex);
+		}
+		catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException ex) {
+			throw failed(start, unwrap(ex));
+		}
+	}
+
+	/**
+	 * Runs one operation on this region without blocking, recording its outcome on the breaker.
+	 * @param <T> the result type
+	 * @param operation the operation, started on the region's store
+	 * @param timeoutNanos the longest time to wait for it; past it the call fails and counts as a
+	 * failure of the region
+	 * @return the result, or a future failed with {@link RegionFailureException}
+	 */
+	public <T> CompletableFuture<T> callAsync(Function<RegionStore, ? extends CompletionStage<T>> operation, long timeoutNanos) {
+		if (!this.circuitBreaker.tryAcquirePermission()) {
+			return CompletableFuture.failedFuture(notPermitted());
+		}
+		long start = System.nanoTime();
+		// A copy, so that our timeout never completes (and disturbs) Redisson's own future.
+		CompletableFuture<T> result = new CompletableFuture<>();
+		try {
+			operation.apply(this.store).whenComplete((value, ex) -> {
+				if (ex != null) {
+					result.completeExceptionally(ex);
+				}
+				else {
+					result.complete(value);
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			result.completeExceptionally(ex);
+		}
+		return result.orTimeout(Math.max(timeoutNanos, 1), TimeUnit.NANOSECONDS).handle((value, ex) -> {
+			if (ex == null) {
+				this.circuitBreaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+				return value;
+			}
+			throw new CompletionException(failed(start, unwrap(ex)));
+		});
+	}
+
+	private RegionFailureException notPermitted() {
+		return new RegionFailureException(this.name, "circuit breaker does not permit calls", null);
+	}
+
+	private RegionFailureException failed(long start, Throwable cause) {
+		this.circuitBreaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, cause);
+		return new RegionFailureException(this.name, describe(cause), cause);
+	}
+
+	/**
+	 * Moves the region from one state to another, if it is in the expected state.
+	 * @param from the expected state
+	 * @param to the new state
+	 * @param reason why, for logs, events and health
+	 * @return whether the region moved
+	 */
+	public boolean transition(RegionState from, RegionState to, String reason) {
+		StateHolder current = this.state.get();
+		if (current.state() != from || from == to) {
+			return false;
+		}
+		StateHolder next = new StateHolder(to, reason, Instant.now());
+		if (!this.state.compareAndSet(current, next)) {
+			return false;
+		}
+		if (to == RegionState.UP && this.circuitBreaker.getState() != CircuitBreaker.State.CLOSED) {
+			this.circuitBreaker.transitionToClosedState();
+		}
+		RegionStateChange change = new RegionStateChange(this.name, from, to, reason, next.since());
+		if (to == RegionState.UP) {
+			logger.info(change.describe());
+		}
+		else {
+			logger.warn(change.describe());
+		}
+		for (RegionStateListener listener : this.listeners) {
+			try {
+				listener.onStateChange(change);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Region state listener failed on " + change.describe(), ex);
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Registers a listener of this region's state changes.
+	 * @param listener the listener, called on the thread that changes the state
+	 */
+	public void addStateListener(RegionStateListener listener) {
+		this.listeners.add(listener);
+	}
+
+	@Override
+	public String toString() {
+		return "Region '" + this.name + "' (" + state() + ")";
+	}
+
+	/**
+	 * The cause of a failed future, without the wrappers the future API adds.
+	 * @param ex the exception
+	 * @return the cause
+	 */
+	public static Throwable unwrap(Throwable ex) {
+		Throwable current = ex;
+		while ((current instanceof CompletionException || current instanceof ExecutionException) && current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
+	private static String describe(Throwable cause) {
+		if (cause instanceof java.util.concurrent.TimeoutException) {
+			return "no answer within the deadline";
+		}
+		String message = cause.getMessage();
+		return cause.getClass().getSimpleName() + ((message != null) ? ": " + firstLine(message) : "");
+	}
+
+	private static String firstLine(String message) {
+		int end = message.indexOf('\n');
+		return (end < 0) ? message : message.substring(0, end);
+	}
+
+	private record StateHolder(RegionState state, String reason, Instant since) {
+	}
+
+}

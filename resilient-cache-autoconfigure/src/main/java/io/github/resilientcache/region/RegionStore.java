@@ -1,0 +1,144 @@
+package io.github.resilientcache.region;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+import org.jspecify.annotations.Nullable;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.ByteArrayCodec;
+
+/**
+ * The entry operations of one region, each one round trip on Redisson's async API. Writes are
+ * conditional on the version (a Lua compare-and-set), so that a late, repeated or replayed write
+ * never replaces a newer one.
+ */
+public final class RegionStore {
+
+	/**
+	 * Stores ARGV[1] unless the key holds an entry whose version is the same or newer. Returns
+	 * {@code applied * 2 + present}, present being whether the key held a value or a cached null.
+	 */
+	private static final String CONDITIONAL_SET = """
+			local cur = redis.call('GET', KEYS[1])
+			local present = 0
+			if cur then
+			  if string.sub(cur, 1, 1) ~= 'T' then present = 1 end
+			  local nl = string.find(cur, '\\n', 2, true)
+			  if nl and string.sub(cur, 2, nl - 1) >= ARGV[3] then return present end
+			end
+			local ttl = tonumber(ARGV[2])
+			if ttl > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl) else redis.call('SET', KEYS[1], ARGV[1]) end
+			return 2 + present
+			""";
+
+	/**
+	 * Stores ARGV[1] unless the key holds a value (returned) or a newer tombstone (nil returned).
+	 */
+	private static final String SET_IF_ABSENT = """
+			local cur = redis.call('GET', KEYS[1])
+			if cur then
+			  if string.sub(cur, 1, 1) ~= 'T' then return cur end
+			  local nl = string.find(cur, '\\n', 2, true)
+			  if nl and string.sub(cur, 2, nl - 1) >= ARGV[3] then return false end
+			end
+			local ttl = tonumber(ARGV[2])
+			if ttl > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl) else redis.call('SET', KEYS[1], ARGV[1]) end
+			return false
+			""";
+
+	private final RedissonClient client;
+
+	private final RScript script;
+
+	/**
+	 * Creates the store of a region.
+	 * @param client the region's client
+	 */
+	public RegionStore(RedissonClient client) {
+		this.client = client;
+		this.script = client.getScript(ByteArrayCodec.INSTANCE);
+	}
+
+	/**
+	 * Reads the raw entry of a key.
+	 * @param key the Redis key
+	 * @return the stored bytes, {@code null} when the key does not exist
+	 */
+	public CompletionStage<byte @Nullable []> get(String key) {
+		return this.client.<byte[]>getBucket(key, ByteArrayCodec.INSTANCE).getAsync();
+	}
+
+	/**
+	 * Stores an entry (a value, a cached null or a tombstone) unless a newer version is stored.
+	 * @param key the Redis key
+	 * @param entry the entry
+	 * @param ttlMillis time to live, {@code 0} for none
+	 * @return the outcome
+	 */
+	public CompletionStage<WriteOutcome> write(String key, StoredEntry entry, long ttlMillis) {
+		CompletionStage<Long> result = this.script.evalAsync(key, RScript.Mode.READ_WRITE, CONDITIONAL_SET,
+				RScript.ReturnType.LONG, List.of(key), args(entry, ttlMillis));
+		return result.thenApply(WriteOutcome::of);
+	}
+
+	/**
+	 * Stores a value entry only if the key holds no value.
+	 * @param key the Redis key
+	 * @param entry the entry
+	 * @param ttlMillis time to live, {@code 0} for none
+	 * @return the raw entry already stored, or {@code null} when this one was stored (or a newer
+	 * tombstone kept the key empty)
+	 */
+	public CompletionStage<byte @Nullable []> writeIfAbsent(String key, StoredEntry entry, long ttlMillis) {
+		return this.script.evalAsync(key, RScript.Mode.READ_WRITE, SET_IF_ABSENT, RScript.ReturnType.VALUE,
+				List.of(key), args(entry, ttlMillis));
+	}
+
+	/**
+	 * Deletes a key whatever it holds: used for undecodable entries and for a replay when no
+	 * region holds the key any more.
+	 * @param key the Redis key
+	 * @return the number of keys deleted
+	 */
+	public CompletionStage<Long> delete(String key) {
+		return this.client.getKeys().unlinkAsync(key);
+	}
+
+	/**
+	 * Deletes every key matching a glob pattern, on every node of the region.
+	 * @param pattern the pattern, whose literal parts must be glob-escaped
+	 * @return the number of keys deleted
+	 */
+	public CompletionStage<Long> deleteByPattern(String pattern) {
+		return this.client.getKeys().unlinkByPatternAsync(pattern);
+	}
+
+	/**
+	 * The client, for the recovery and journal code that needs more than entries.
+	 * @return the Redisson client
+	 */
+	public RedissonClient client() {
+		return this.client;
+	}
+
+	private static Object[] args(StoredEntry entry, long ttlMillis) {
+		return new Object[] { entry.toBytes(), Long.toString(ttlMillis).getBytes(StandardCharsets.US_ASCII),
+				entry.version().sortKey().getBytes(StandardCharsets.UTF_8) };
+	}
+
+	/**
+	 * What a conditional write did.
+	 * @param applied whether the entry was stored (no newer version was there)
+	 * @param wasPresent whether the key held a value or a cached null before
+	 */
+	public record WriteOutcome(boolean applied, boolean wasPresent) {
+
+		static WriteOutcome of(Long code) {
+			return new WriteOutcome(code >= 2, (code & 1) == 1);
+		}
+
+	}
+
+}

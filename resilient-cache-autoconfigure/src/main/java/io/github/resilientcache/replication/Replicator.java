@@ -1,0 +1,217 @@
+package io.github.resilientcache.replication;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+import io.github.resilientcache.region.Region;
+import io.github.resilientcache.region.RegionStore;
+import io.github.resilientcache.region.Regions;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one write path: every put, eviction and clear goes to one region first (the local one when it
+ * serves, else the next in failover order, each within the operation timeout) and then to the
+ * others: in the background in {@link ReplicationMode#ASYNC async} mode, before the call completes
+ * in {@link ReplicationMode#SYNC sync} mode. A region that cannot take a write gets it in the
+ * {@link ReplayJournal}: nothing is dropped silently.
+ * <p>
+ * Everything runs on Redisson's async API: no thread waits on a remote region. Background
+ * replication is bounded by a semaphore of {@code maxInFlight} permits; a write that finds none is
+ * journaled rather than queued without bound.
+ */
+public final class Replicator {
+
+	private final Regions regions;
+
+	private final ReplicationMode mode;
+
+	private final ReplayJournal journal;
+
+	private final long timeoutNanos;
+
+	private final Semaphore inFlight;
+
+	private final int maxInFlight;
+
+	private final LongAdder replicated = new LongAdder();
+
+	private final LongAdder replicationNanos = new LongAdder();
+
+	/**
+	 * Creates the write path.
+	 * @param regions the regions
+	 * @param mode sync or async replication
+	 * @param journal where missed writes go
+	 * @param operationTimeout budget of the first region's write (failover included) and deadline
+	 * of each replication
+	 * @param maxInFlight bound of background replications in flight
+	 */
+	public Replicator(Regions regions, ReplicationMode mode, ReplayJournal journal, Duration operationTimeout,
+			int maxInFlight) {
+		this.regions = regions;
+		this.mode = mode;
+		this.journal = journal;
+		this.timeoutNanos = operationTimeout.toNanos();
+		this.maxInFlight = maxInFlight;
+		this.inFlight = new Semaphore(maxInFlight);
+	}
+
+	/**
+	 * Applies one write to every region.
+	 * @param <T> the result of the first region's write
+	 * @param write the write
+	 * @return the outcome in the first region that took it; never fails
+	 */
+	public <T> CompletableFuture<WriteResult<T>> write(Write<T> write) {
+		long deadline = System.nanoTime() + this.timeoutNanos;
+		List<Region> skipped = new ArrayList<>();
+		return first(write, 0, deadline, skipped).thenCompose((result) -> {
+			skipped.forEach((region) -> this.journal.record(region, write.key(), notServing(region)));
+			if (result.region() < 0) {
+				return CompletableFuture.completedFuture(result);
+			}
+			Function<RegionStore, ? extends CompletionStage<?>> replica = write.replica().apply(result.value());
+			if (replica == null) {
+				return CompletableFuture.completedFuture(result);
+			}
+			List<CompletableFuture<?>> waits = new ArrayList<>();
+			List<Region> all = this.regions.all();
+			for (int i = result.region() + 1; i < all.size(); i++) {
+				Region region = all.get(i);
+				if (!region.isServing()) {
+					this.journal.record(region, write.key(), notServing(region));
+				}
+				else if (this.mode == ReplicationMode.SYNC) {
+					waits.add(replicate(region, write.key(), replica, Math.max(deadline - System.nanoTime(), 1)));
+				}
+				else if (this.inFlight.tryAcquire()) {
+					replicate(region, write.key(), replica, this.timeoutNanos).whenComplete((v, ex) -> this.inFlight.release());
+				}
+				else {
+					this.journal.record(region, write.key(), "replication queue full (" + this.maxInFlight + " in flight)");
+				}
+			}
+			return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).thenApply((v) -> result);
+		});
+	}
+
+	private <T> CompletableFuture<WriteResult<T>> first(Write<T> write, int from, long deadline, List<Region> skipped) {
+		List<Region> all = this.regions.all();
+		for (int i = from; i < all.size(); i++) {
+			Region region = all.get(i);
+			long remaining = deadline - System.nanoTime();
+			if (!region.isServing() || remaining <= 0) {
+				skipped.add(region);
+				continue;
+			}
+			int index = i;
+			return region.callAsync(write.operation(), remaining).handle((value, ex) -> {
+				if (ex == null) {
+					return CompletableFuture.completedFuture(new WriteResult<>(index, value));
+				}
+				this.journal.record(region, write.key(), Region.unwrap(ex).getMessage());
+				return first(write, index + 1, deadline, skipped);
+			}).thenCompose(Function.identity());
+		}
+		return CompletableFuture.completedFuture(new WriteResult<>(-1, null));
+	}
+
+	private CompletableFuture<?> replicate(Region region, String key, Function<RegionStore, ? extends CompletionStage<?>> operation,
+			long timeoutNanos) {
+		long start = System.nanoTime();
+		@SuppressWarnings("unchecked")
+		Function<RegionStore, CompletionStage<Object>> call = (Function<RegionStore, CompletionStage<Object>>) (Function<?, ?>) operation;
+		return region.callAsync(call, timeoutNanos).handle((value, ex) -> {
+			if (ex != null) {
+				this.journal.record(region, key, Region.unwrap(ex).getMessage());
+			}
+			else {
+				this.replicated.increment();
+				this.replicationNanos.add(System.nanoTime() - start);
+			}
+			return null;
+		});
+	}
+
+	private static String notServing(Region region) {
+		return region.isServing() ? "operation timeout spent" : "region " + region.state().name().toLowerCase();
+	}
+
+	/**
+	 * Replications now in flight in the background.
+	 * @return the number
+	 */
+	public int inFlight() {
+		return this.maxInFlight - this.inFlight.availablePermits();
+	}
+
+	/**
+	 * Replications completed since start.
+	 * @return the number
+	 */
+	public long replicated() {
+		return this.replicated.sum();
+	}
+
+	/**
+	 * Total time replications took, for the mean replication lag.
+	 * @return nanoseconds
+	 */
+	public long replicationNanos() {
+		return this.replicationNanos.sum();
+	}
+
+	public ReplicationMode mode() {
+		return this.mode;
+	}
+
+	public ReplayJournal journal() {
+		return this.journal;
+	}
+
+	/**
+	 * One write: what the first region runs and what the others run after it.
+	 * @param <T> the first region's result
+	 * @param key the Redis key, or the journal entry of the write (for a clear)
+	 * @param operation the write on the first region
+	 * @param replica given the first region's result, the write on the other regions, or
+	 * {@code null} when they need none (a putIfAbsent that found a value)
+	 */
+	public record Write<T>(String key, Function<RegionStore, CompletionStage<T>> operation,
+			Function<@Nullable T, @Nullable Function<RegionStore, ? extends CompletionStage<?>>> replica) {
+
+		/**
+		 * A write that every region runs the same way.
+		 * @param <T> the result type
+		 * @param key the key
+		 * @param operation the write
+		 * @return the write
+		 */
+		public static <T> Write<T> everywhere(String key, Function<RegionStore, CompletionStage<T>> operation) {
+			return new Write<>(key, operation, (result) -> operation);
+		}
+
+	}
+
+	/**
+	 * Outcome of a write in the first region that took it.
+	 * @param <T> the result type
+	 * @param region index of that region in failover order, {@code -1} when no region took it
+	 * (then every region has it in its journal)
+	 * @param value its result
+	 */
+	public record WriteResult<T>(int region, @Nullable T value) {
+
+		public boolean taken() {
+			return this.region >= 0;
+		}
+
+	}
+
+}
