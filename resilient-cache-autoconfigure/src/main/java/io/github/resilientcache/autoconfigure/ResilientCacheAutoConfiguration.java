@@ -72,7 +72,7 @@ public final class ResilientCacheAutoConfiguration {
 	private static Region region(String name, boolean local, ResilientCacheProperties properties, RegionCircuitBreakers breakers,
 			List<RegionConfigCustomizer> customizers) {
 		RedissonClient client = Redisson.create(RedissonConfigFactory.create(name, properties.getRegions().get(name), customizers));
-		return new Region(name, local, new RegionStore(client), breakers.create(name));
+		return new Region(name, local, new RegionStore(client), breakers.create(name), properties.getRegions().get(name).getTimeout());
 	}
 
 	@Bean

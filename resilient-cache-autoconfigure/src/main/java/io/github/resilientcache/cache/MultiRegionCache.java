@@ -107,7 +107,7 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 				continue;
 			}
 			try {
-				byte[] raw = region.call((store) -> store.get(redisKey), remaining);
+				byte[] raw = region.call((store) -> store.get(redisKey), region.attemptNanos(remaining));
 				return decode(i, region, redisKey, raw);
 			}
 			catch (RegionFailureException ex) {
@@ -149,7 +149,7 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 				continue;
 			}
 			int index = i;
-			return region.callAsync((store) -> store.get(redisKey), remaining)
+			return region.callAsync((store) -> store.get(redisKey), region.attemptNanos(remaining))
 				.handle((raw, ex) -> (ex == null) ? CompletableFuture.completedFuture(decode(index, region, redisKey, raw))
 						: readAsync(redisKey, index + 1, deadline))
 				.thenCompose(Function.identity());

@@ -1,5 +1,6 @@
 package io.github.resilientcache.region;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +34,8 @@ public final class Region {
 
 	private final CircuitBreaker circuitBreaker;
 
+	private final long attemptTimeoutNanos;
+
 	private final AtomicReference<StateHolder> state;
 
 	private final List<RegionStateListener> listeners = new CopyOnWriteArrayList<>();
@@ -43,8 +46,10 @@ public final class Region {
 	 * @param local whether the application instance runs in this region
 	 * @param store the region's entry operations
 	 * @param circuitBreaker the region's breaker
+	 * @param attemptTimeout longest wait for one call, so that a hung region leaves time in the
+	 * operation's budget to fail over to the next one
 	 */
-	public Region(String name, boolean local, RegionStore store, CircuitBreaker circuitBreaker) {
+	public Region(String name, boolean local, RegionStore store, CircuitBreaker circuitBreaker, Duration attemptTimeout) {
 		Assert.hasText(name, "'name' must not be empty");
 		Assert.notNull(store, "'store' must not be null");
 		Assert.notNull(circuitBreaker, "'circuitBreaker' must not be null");
@@ -52,6 +57,7 @@ public final class Region {
 		this.local = local;
 		this.store = store;
 		this.circuitBreaker = circuitBreaker;
+		this.attemptTimeoutNanos = attemptTimeout.toNanos();
 		this.state = new AtomicReference<>(new StateHolder(RegionState.UP, "started", Instant.now()));
 		circuitBreaker.getEventPublisher().onStateTransition((event) -> {
 			CircuitBreaker.State to = event.getStateTransition().getToState();
@@ -77,6 +83,15 @@ public final class Region {
 
 	public CircuitBreaker circuitBreaker() {
 		return this.circuitBreaker;
+	}
+
+	/**
+	 * The longest wait for one call to this region within an operation's remaining budget.
+	 * @param remainingNanos what is left of the operation's budget
+	 * @return the wait, never more than the region's attempt timeout
+	 */
+	public long attemptNanos(long remainingNanos) {
+		return Math.min(remainingNanos, this.attemptTimeoutNanos);
 	}
 
 	public RegionState state() {

@@ -111,7 +111,7 @@ public final class Replicator {
 				continue;
 			}
 			int index = i;
-			return region.callAsync(write.operation(), remaining).handle((value, ex) -> {
+			return region.callAsync(write.operation(), region.attemptNanos(remaining)).handle((value, ex) -> {
 				if (ex == null) {
 					return CompletableFuture.completedFuture(new WriteResult<>(index, value));
 				}

@@ -1,0 +1,56 @@
+package io.github.resilientcache.testapp;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
+import io.github.resilientcache.autoconfigure.ResilientCacheAutoConfiguration;
+import io.github.resilientcache.test.RedisRegions;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Application contexts as a user's: the starter's auto-configuration, the regions of a test, and an
+ * {@link AccountService}. Timeouts are the starter's defaults unless a test says otherwise, and
+ * breakers open after a few calls so that tests stay short.
+ */
+public final class TestApplications {
+
+	private TestApplications() {
+	}
+
+	/**
+	 * A runner for an application instance whose local region is the given one.
+	 * @param regions the test's regions
+	 * @param local the local region
+	 * @return the runner
+	 */
+	public static ApplicationContextRunner runner(RedisRegions regions, String local) {
+		List<String> properties = new ArrayList<>(List.of(regions.properties()));
+		properties.add("resilient-cache.local-region=" + local);
+		properties.add("resilient-cache.codec.allowed-packages=io.github.resilientcache.testapp");
+		properties.add("resilient-cache.circuit-breaker.minimum-number-of-calls=5");
+		properties.add("resilient-cache.circuit-breaker.sliding-window-size=10");
+		properties.add("resilient-cache.reconciliation.enabled=false");
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ResilientCacheAutoConfiguration.class, CircuitBreakerAutoConfiguration.class,
+					CacheAutoConfiguration.class))
+			.withUserConfiguration(ServiceConfiguration.class)
+			.withPropertyValues(properties.toArray(String[]::new));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ServiceConfiguration {
+
+		@Bean
+		AccountService accountService() {
+			return new AccountService();
+		}
+
+	}
+
+}
