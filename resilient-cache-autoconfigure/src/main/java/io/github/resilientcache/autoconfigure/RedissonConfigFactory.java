@@ -70,7 +70,10 @@ final class RedissonConfigFactory {
 			.setConnectTimeout(millis(region.getConnectTimeout()))
 			.setRetryAttempts(region.getRetryAttempts())
 			.setRetryDelay(new ConstantDelay(region.getRetryInterval()))
-			.setPingConnectionInterval(1000)
+			// No per-connection PING: while a region hangs it logs a stack trace per connection per
+			// second; the breaker and the prober already watch the region, and TCP keepalive the links.
+			.setPingConnectionInterval(0)
+			.setKeepAlive(true)
 			.setClientName("resilient-cache-" + name);
 		if (region.getUsername() != null) {
 			config.setUsername(region.getUsername());

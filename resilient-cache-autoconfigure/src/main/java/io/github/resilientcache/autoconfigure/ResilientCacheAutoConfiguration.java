@@ -15,6 +15,7 @@ import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionStateChangedEvent;
 import io.github.resilientcache.region.RegionStore;
 import io.github.resilientcache.region.Regions;
+import io.github.resilientcache.replication.JournalStore;
 import io.github.resilientcache.replication.ReplayJournal;
 import io.github.resilientcache.replication.Replicator;
 import org.redisson.Redisson;
@@ -78,7 +79,8 @@ public final class ResilientCacheAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ReplayJournal resilientCacheJournal(Regions regions, ResilientCacheProperties properties) {
-		return new ReplayJournal(regions, properties.getJournal().getMemoryMaxEntries());
+		return new ReplayJournal(regions, new JournalStore(properties.getKeyPrefix()), properties.getJournal().getMaxEntries(),
+				properties.getJournal().getMemoryMaxEntries(), InstanceId.create());
 	}
 
 	@Bean

@@ -63,7 +63,8 @@ public final class Region {
 			CircuitBreaker.State to = event.getStateTransition().getToState();
 			if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {
 				CircuitBreaker.Metrics metrics = circuitBreaker.getMetrics();
-				transition(RegionState.UP, RegionState.OPEN, String.format("circuit breaker opened (failure rate %.0f%%, slow-call rate %.0f%%)",
+				RegionState current = state();
+				transition((current == RegionState.RECOVERING) ? current : RegionState.UP, RegionState.OPEN, String.format("circuit breaker opened (failure rate %.0f%%, slow-call rate %.0f%%)",
 						metrics.getFailureRate(), metrics.getSlowCallRate()));
 			}
 		});
@@ -120,6 +121,16 @@ public final class Region {
 	 */
 	public boolean isServing() {
 		return state().isServing();
+	}
+
+	/**
+	 * Whether writes are sent to this region now: when it serves, and while it is reconciled, so
+	 * that it does not fall behind again during its replay.
+	 * @return whether the region is {@link RegionState#UP} or {@link RegionState#RECOVERING}
+	 */
+	public boolean acceptsWrites() {
+		RegionState current = state();
+		return current == RegionState.UP || current == RegionState.RECOVERING;
 	}
 
 	/**
@@ -213,7 +224,9 @@ public final class Region {
 		if (!this.state.compareAndSet(current, next)) {
 			return false;
 		}
-		if (to == RegionState.UP && this.circuitBreaker.getState() != CircuitBreaker.State.CLOSED) {
+		// Reads are gated by the state, so the breaker can close as soon as writes flow again
+		// (RECOVERING): it then detects a region that fails again during its reconciliation.
+		if ((to == RegionState.UP || to == RegionState.RECOVERING) && this.circuitBreaker.getState() != CircuitBreaker.State.CLOSED) {
 			this.circuitBreaker.transitionToClosedState();
 		}
 		RegionStateChange change = new RegionStateChange(this.name, from, to, reason, next.since());

@@ -48,6 +48,15 @@ public final class RegionStore {
 			return false
 			""";
 
+	/**
+	 * Reads an entry with its remaining time to live in one round trip, for copies between regions.
+	 */
+	private static final String GET_WITH_TTL = """
+			local value = redis.call('GET', KEYS[1])
+			if not value then return {} end
+			return {value, redis.call('PTTL', KEYS[1])}
+			""";
+
 	private final RedissonClient client;
 
 	private final RScript script;
@@ -68,6 +77,18 @@ public final class RegionStore {
 	 */
 	public CompletionStage<byte @Nullable []> get(String key) {
 		return this.client.<byte[]>getBucket(key, ByteArrayCodec.INSTANCE).getAsync();
+	}
+
+	/**
+	 * Reads the raw entry of a key with its remaining time to live.
+	 * @param key the Redis key
+	 * @return the entry, {@code null} when the key does not exist
+	 */
+	public CompletionStage<@Nullable RawEntry> getWithTtl(String key) {
+		CompletionStage<List<Object>> result = this.script.evalAsync(key, RScript.Mode.READ_ONLY, GET_WITH_TTL, RScript.ReturnType.LIST,
+				List.of(key));
+		return result.thenApply((list) -> (list == null || list.size() < 2) ? null
+				: new RawEntry((byte[]) list.get(0), Math.max(0, ((Number) list.get(1)).longValue())));
 	}
 
 	/**
@@ -126,6 +147,14 @@ public final class RegionStore {
 	private static Object[] args(StoredEntry entry, long ttlMillis) {
 		return new Object[] { entry.toBytes(), Long.toString(ttlMillis).getBytes(StandardCharsets.US_ASCII),
 				entry.version().sortKey().getBytes(StandardCharsets.UTF_8) };
+	}
+
+	/**
+	 * An entry as stored, with its remaining time to live.
+	 * @param bytes the stored bytes
+	 * @param ttlMillis remaining time to live, {@code 0} for none
+	 */
+	public record RawEntry(byte[] bytes, long ttlMillis) {
 	}
 
 	/**

@@ -1,80 +1,210 @@
 package io.github.resilientcache.replication;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.Regions;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The keys each region missed: a write or eviction it could not take (breaker open, error, timeout,
  * replication queue full). Records keys, not values, coalesced per key: replay makes the region
  * agree with a healthy one for each key, so order and repeats do not matter.
  * <p>
- * While a key is pending for a region, this instance does not read that key from it.
+ * Each record goes to a healthy region (a Redis hash per target region, see {@link JournalStore}),
+ * so that it survives the crash of this instance, and to a bounded in-memory set, which is both the
+ * fallback when no region can hold it and the filter that keeps this instance from reading a key
+ * from a region that missed its latest write. A journal that overflows marks the region for a full
+ * resync: it is never silently trusted.
  */
 public final class ReplayJournal {
 
 	private static final Log logger = LogFactory.getLog(ReplayJournal.class);
 
-	private final Map<String, Target> targets = new ConcurrentHashMap<>();
+	private static final String CLEAR = "clear:";
 
-	private final int maxPendingKeys;
+	private final Regions regions;
+
+	private final JournalStore store;
+
+	private final int maxEntries;
+
+	private final int memoryMaxEntries;
+
+	private final String instanceId;
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	private final Map<String, Target> targets = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the journal.
 	 * @param regions the regions
-	 * @param maxPendingKeys keys kept per region; past it the region needs a full resync
+	 * @param store the Redis side of the journal
+	 * @param maxEntries bound of each region's journal in Redis
+	 * @param memoryMaxEntries bound of each region's journal in memory
+	 * @param instanceId identity of this application instance, part of each record's token
 	 */
-	public ReplayJournal(Regions regions, int maxPendingKeys) {
-		this.maxPendingKeys = maxPendingKeys;
+	public ReplayJournal(Regions regions, JournalStore store, int maxEntries, int memoryMaxEntries, String instanceId) {
+		this.regions = regions;
+		this.store = store;
+		this.maxEntries = maxEntries;
+		this.memoryMaxEntries = memoryMaxEntries;
+		this.instanceId = instanceId;
 		regions.all().forEach((region) -> this.targets.put(region.name(), new Target()));
 	}
 
 	/**
-	 * Records that a region missed a write of a key.
+	 * Records that a region missed a write of a key. Never blocks: the Redis record is written
+	 * asynchronously.
 	 * @param region the region that missed it
 	 * @param key the Redis key, or a {@link #clearMarker clear marker}
 	 * @param reason why, for the log
 	 */
-	public void record(Region region, String key, String reason) {
+	public void record(Region region, String key, @Nullable String reason) {
 		Target target = this.targets.get(region.name());
 		target.recorded.increment();
-		if (target.pending.size() >= this.maxPendingKeys && !target.pending.contains(key)) {
-			if (target.overflowed.compareAndSet(false, true)) {
-				logger.warn("Replay journal of region '" + region.name() + "' is full (" + this.maxPendingKeys
-						+ " keys): the region will be resynced before it serves again");
+		boolean clear = key.startsWith(CLEAR);
+		Set<String> memory = clear ? target.clears : target.pending;
+		if (memory.contains(key)) {
+			return;
+		}
+		boolean kept = memory.size() < this.memoryMaxEntries && memory.add(key);
+		if (!kept && !target.unreadable) {
+			target.unreadable = true;
+			logger.warn("Region '" + region.name() + "' missed more than " + this.memoryMaxEntries
+					+ " keys: this instance reads nothing from it until it is reconciled");
+		}
+		if (target.loggedSinceReplay.compareAndSet(0, 1)) {
+			logger.warn("Region '" + region.name() + "' missed a write (" + reason + "); journaling the keys it misses");
+		}
+		writeDurably(region, target, key, kept);
+	}
+
+	private void writeDurably(Region region, Target target, String key, boolean kept) {
+		Region holder = holderFor(region);
+		if (holder == null) {
+			if (!kept) {
+				target.lost = true;
 			}
 			return;
 		}
-		if (target.pending.add(key) && target.pending.size() == 1) {
-			logger.warn("Region '" + region.name() + "' missed a write (" + reason + "); journaling its missed keys");
-		}
+		String token = this.instanceId + ":" + this.sequence.incrementAndGet();
+		holder.callAsync((holderStore) -> this.store.append(holderStore.client(), region.name(), key, token, this.maxEntries),
+				holder.attemptNanos(Long.MAX_VALUE)).whenComplete((depth, ex) -> {
+					if (ex != null) {
+						if (!kept) {
+							target.lost = true;
+						}
+					}
+					else if (depth < 0) {
+						if (!target.durableOverflow) {
+							logger.warn("Replay journal of region '" + region.name() + "' is full (" + this.maxEntries
+									+ " keys): the region will be resynced before it serves again");
+						}
+						target.durableOverflow = true;
+					}
+					else {
+						target.durableDepth = depth;
+					}
+				});
 	}
 
 	/**
-	 * Whether this instance knows that a region missed the latest write of a key.
+	 * The region that holds the journal of a target: the first serving region other than it.
+	 * @param target the target region
+	 * @return the holder, {@code null} when no other region serves
+	 */
+	public @Nullable Region holderFor(Region target) {
+		for (Region region : this.regions.all()) {
+			if (region != target && region.isServing()) {
+				return region;
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Whether this instance knows that a region may hold a stale value for a key.
 	 * @param region the region
 	 * @param key the Redis key
 	 * @return whether reading the key from the region could return stale data
 	 */
 	public boolean isPending(Region region, String key) {
 		Target target = this.targets.get(region.name());
-		return !target.pending.isEmpty() && (target.overflowed.get() || target.pending.contains(key));
+		return target.unreadable || !target.clears.isEmpty() || (!target.pending.isEmpty() && target.pending.contains(key));
 	}
 
 	/**
-	 * Number of keys journaled for a region and not replayed yet.
+	 * Keys this instance journaled for a region, not replayed yet: the in-memory part of the journal.
+	 * @param region the region
+	 * @return a snapshot of the keys, clear markers first
+	 */
+	public List<String> memoryKeys(Region region) {
+		Target target = this.targets.get(region.name());
+		List<String> keys = new java.util.ArrayList<>(target.clears);
+		keys.addAll(target.pending);
+		return keys;
+	}
+
+	/**
+	 * Takes a key out of the in-memory journal before it is replayed: a write that misses the
+	 * region after this point is journaled again.
+	 * @param region the region
+	 * @param key the key
+	 */
+	public void claim(Region region, String key) {
+		Target target = this.targets.get(region.name());
+		(key.startsWith(CLEAR) ? target.clears : target.pending).remove(key);
+	}
+
+	/**
+	 * Whether this instance knows the region's journal lost keys (both memory and Redis full or
+	 * failing), so that only a full resync makes it safe.
+	 * @param region the region
+	 * @return whether a full resync is needed
+	 */
+	public boolean needsResync(Region region) {
+		Target target = this.targets.get(region.name());
+		return target.lost || target.durableOverflow;
+	}
+
+	/**
+	 * Forgets everything journaled for a region after it was fully resynced or replayed.
+	 * @param region the region
+	 * @param fullResync whether it was resynced, which also clears the overflow state
+	 */
+	public void replayed(Region region, boolean fullResync) {
+		Target target = this.targets.get(region.name());
+		if (fullResync) {
+			target.pending.clear();
+			target.clears.clear();
+			target.lost = false;
+			target.durableOverflow = false;
+		}
+		if (target.pending.isEmpty() && target.clears.isEmpty()) {
+			target.unreadable = false;
+			target.loggedSinceReplay.set(0);
+		}
+		target.durableDepth = 0;
+	}
+
+	/**
+	 * Number of keys journaled for a region, as far as this instance knows: its in-memory keys, or
+	 * the depth of the Redis journal at its last write, whichever is larger.
 	 * @param region the region
 	 * @return the depth
 	 */
 	public long depth(Region region) {
-		return this.targets.get(region.name()).pending.size();
+		Target target = this.targets.get(region.name());
+		return Math.max(target.pending.size() + target.clears.size(), target.durableDepth);
 	}
 
 	/**
@@ -87,12 +217,15 @@ public final class ReplayJournal {
 	}
 
 	/**
-	 * Whether the journal of a region overflowed, so that it needs a full resync.
-	 * @param region the region
-	 * @return whether it overflowed
+	 * Identity of this application instance.
+	 * @return the identity
 	 */
-	public boolean overflowed(Region region) {
-		return this.targets.get(region.name()).overflowed.get();
+	public String instanceId() {
+		return this.instanceId;
+	}
+
+	public JournalStore store() {
+		return this.store;
 	}
 
 	/**
@@ -101,16 +234,35 @@ public final class ReplayJournal {
 	 * @return the entry to record
 	 */
 	public static String clearMarker(String pattern) {
-		return "clear:" + pattern;
+		return CLEAR + pattern;
+	}
+
+	/**
+	 * The pattern of a clear marker.
+	 * @param key a journaled key
+	 * @return the pattern, or {@code null} if the key is not a clear marker
+	 */
+	public static @Nullable String clearedPattern(String key) {
+		return key.startsWith(CLEAR) ? key.substring(CLEAR.length()) : null;
 	}
 
 	private static final class Target {
 
 		private final Set<String> pending = ConcurrentHashMap.newKeySet();
 
-		private final AtomicBoolean overflowed = new AtomicBoolean();
+		private final Set<String> clears = ConcurrentHashMap.newKeySet();
 
 		private final LongAdder recorded = new LongAdder();
+
+		private final AtomicLong loggedSinceReplay = new AtomicLong();
+
+		private volatile boolean unreadable;
+
+		private volatile boolean lost;
+
+		private volatile boolean durableOverflow;
+
+		private volatile long durableDepth;
 
 	}
 

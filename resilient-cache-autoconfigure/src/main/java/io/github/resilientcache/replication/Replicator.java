@@ -72,19 +72,20 @@ public final class Replicator {
 		long deadline = System.nanoTime() + this.timeoutNanos;
 		List<Region> skipped = new ArrayList<>();
 		return first(write, 0, deadline, skipped).thenCompose((result) -> {
-			skipped.forEach((region) -> this.journal.record(region, write.key(), notServing(region)));
-			if (result.region() < 0) {
-				return CompletableFuture.completedFuture(result);
+			Function<RegionStore, ? extends CompletionStage<?>> replica = (result.region() >= 0) ? write.replica().apply(result.value()) : null;
+			List<Region> targets = new ArrayList<>(skipped);
+			List<Region> all = this.regions.all();
+			for (int i = result.region() + 1; result.region() >= 0 && i < all.size(); i++) {
+				targets.add(all.get(i));
 			}
-			Function<RegionStore, ? extends CompletionStage<?>> replica = write.replica().apply(result.value());
 			if (replica == null) {
+				// Nothing to replicate (a putIfAbsent that found a value), or no region took the write.
+				skipped.forEach((region) -> this.journal.record(region, write.key(), notServing(region)));
 				return CompletableFuture.completedFuture(result);
 			}
 			List<CompletableFuture<?>> waits = new ArrayList<>();
-			List<Region> all = this.regions.all();
-			for (int i = result.region() + 1; i < all.size(); i++) {
-				Region region = all.get(i);
-				if (!region.isServing()) {
+			for (Region region : targets) {
+				if (!region.acceptsWrites()) {
 					this.journal.record(region, write.key(), notServing(region));
 				}
 				else if (this.mode == ReplicationMode.SYNC) {

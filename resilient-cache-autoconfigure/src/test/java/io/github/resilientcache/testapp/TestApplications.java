@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilientcache.autoconfigure.ResilientCacheAutoConfiguration;
+import io.github.resilientcache.autoconfigure.ResilientCacheRecoveryAutoConfiguration;
 import io.github.resilientcache.test.RedisRegions;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -36,8 +37,10 @@ public final class TestApplications {
 		properties.add("resilient-cache.circuit-breaker.minimum-number-of-calls=5");
 		properties.add("resilient-cache.circuit-breaker.sliding-window-size=10");
 		properties.add("resilient-cache.reconciliation.enabled=false");
+		properties.add("resilient-cache.probe.interval=100ms");
+		properties.add("resilient-cache.probe.jitter=20ms");
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(ResilientCacheAutoConfiguration.class, CircuitBreakerAutoConfiguration.class,
+			.withConfiguration(AutoConfigurations.of(ResilientCacheAutoConfiguration.class, ResilientCacheRecoveryAutoConfiguration.class, CircuitBreakerAutoConfiguration.class,
 					CacheAutoConfiguration.class))
 			.withUserConfiguration(ServiceConfiguration.class)
 			.withPropertyValues(properties.toArray(String[]::new));

@@ -1,0 +1,279 @@
+package io.github.resilientcache.recovery;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilientcache.region.Region;
+import io.github.resilientcache.region.RegionStore;
+import io.github.resilientcache.region.Regions;
+import io.github.resilientcache.region.StoredEntry;
+import io.github.resilientcache.replication.HybridLogicalClock;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.redisson.api.RLock;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Anti-entropy: periodically compares the serving regions key by key (by entry version, the digest
+ * of a write) and repairs divergence with the version rule, so that regions converge even after
+ * faults the journal could not see (a region restarted from an old snapshot, a write lost with a
+ * crashed instance). Batched and rate-limited so that it never hurts live traffic; one instance
+ * runs at a time (a Redisson lock).
+ * <p>
+ * A key present in one region and absent in another is copied when its version is younger than the
+ * tombstone time to live (an eviction would still show as a tombstone), and deleted otherwise (the
+ * absence may be an eviction whose tombstone expired): a cache may always forget, never serve stale.
+ */
+public final class AntiEntropyReconciler implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(AntiEntropyReconciler.class);
+
+	private final Regions regions;
+
+	private final String keyPrefix;
+
+	private final String entryPattern;
+
+	private final Settings settings;
+
+	private final Consumer<ReconciliationResult> listener;
+
+	private final RateLimiter rateLimiter;
+
+	private volatile @Nullable ReconciliationResult lastResult;
+
+	private @Nullable ScheduledExecutorService executor;
+
+	/**
+	 * Creates the reconciler.
+	 * @param regions the regions
+	 * @param keyPrefix the key prefix
+	 * @param settings interval, batch size, rate and tombstone time to live
+	 * @param listener told of every run's result
+	 */
+	public AntiEntropyReconciler(Regions regions, String keyPrefix, Settings settings, Consumer<ReconciliationResult> listener) {
+		this.regions = regions;
+		this.keyPrefix = keyPrefix;
+		this.entryPattern = keyPrefix + ":*::*";
+		// A batch never asks the rate limiter for more permits than one period grants.
+		this.settings = new Settings(settings.enabled(), settings.interval(), Math.min(settings.batchSize(), settings.maxKeysPerSecond()),
+				settings.maxKeysPerSecond(), settings.tombstoneTtl());
+		this.listener = listener;
+		this.rateLimiter = RateLimiter.of("resilient-cache-anti-entropy", RateLimiterConfig.custom()
+			.limitForPeriod(settings.maxKeysPerSecond())
+			.limitRefreshPeriod(Duration.ofSeconds(1))
+			.timeoutDuration(Duration.ofSeconds(2))
+			.build());
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.settings.enabled() && this.executor == null) {
+			this.executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+				Thread thread = new Thread(runnable, "resilient-cache-anti-entropy");
+				thread.setDaemon(true);
+				return thread;
+			});
+			long interval = this.settings.interval().toMillis();
+			this.executor.scheduleWithFixedDelay(this::scheduledRun, interval, interval, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	@Override
+	public synchronized void stop() {
+		if (this.executor != null) {
+			this.executor.shutdownNow();
+			this.executor = null;
+		}
+	}
+
+	@Override
+	public synchronized boolean isRunning() {
+		return this.executor != null;
+	}
+
+	private void scheduledRun() {
+		try {
+			reconcileNow();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Anti-entropy run failed: " + Region.unwrap(ex));
+		}
+	}
+
+	/**
+	 * Runs one reconciliation now, on the calling thread.
+	 * @return its result
+	 */
+	public ReconciliationResult reconcileNow() {
+		long start = System.nanoTime();
+		List<Region> serving = this.regions.all().stream().filter(Region::isServing).toList();
+		List<String> names = serving.stream().map(Region::name).toList();
+		if (serving.size() < 2) {
+			return finish(new ReconciliationResult(names, 0, 0, 0, Map.of(), Duration.ZERO, Instant.now(), "fewer than two regions serve"));
+		}
+		RLock lock = serving.get(0).store().client().getLock(this.keyPrefix + ":anti-entropy-lock");
+		if (!lock.tryLock()) {
+			return finish(new ReconciliationResult(names, 0, 0, 0, Map.of(), Duration.ZERO, Instant.now(), "another instance is running it"));
+		}
+		try {
+			Counts counts = new Counts();
+			for (Region scanned : serving) {
+				Iterator<String> keys = scanned.store().client().getKeys().getKeysStreamByPattern(this.entryPattern, this.settings.batchSize())
+					.iterator();
+				List<String> batch = new ArrayList<>(this.settings.batchSize());
+				while (keys.hasNext()) {
+					batch.add(keys.next());
+					if (batch.size() == this.settings.batchSize() || !keys.hasNext()) {
+						this.rateLimiter.acquirePermission(batch.size());
+						compareBatch(serving, batch, counts);
+						batch = new ArrayList<>(this.settings.batchSize());
+					}
+				}
+			}
+			return finish(new ReconciliationResult(names, counts.checked.get(), counts.divergent.get(), counts.repaired.get(),
+					Map.copyOf(counts.perCache), Duration.ofNanos(System.nanoTime() - start), Instant.now(), null));
+		}
+		finally {
+			if (lock.isHeldByCurrentThread()) {
+				lock.unlock();
+			}
+		}
+	}
+
+	private ReconciliationResult finish(ReconciliationResult result) {
+		this.lastResult = result;
+		if (result.divergent() > 0) {
+			logger.info("Anti-entropy: " + result.describe());
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Anti-entropy: " + result.describe());
+		}
+		this.listener.accept(result);
+		return result;
+	}
+
+	private void compareBatch(List<Region> serving, List<String> keys, Counts counts) {
+		List<List<CompletableFuture<RegionStore.@Nullable RawEntry>>> reads = new ArrayList<>();
+		for (Region region : serving) {
+			List<CompletableFuture<RegionStore.@Nullable RawEntry>> regionReads = new ArrayList<>(keys.size());
+			for (String key : keys) {
+				regionReads.add(region.store().getWithTtl(key).toCompletableFuture());
+			}
+			reads.add(regionReads);
+		}
+		List<CompletableFuture<?>> repairs = new ArrayList<>();
+		for (int k = 0; k < keys.size(); k++) {
+			String key = keys.get(k);
+			counts.checked.incrementAndGet();
+			RegionStore.RawEntry[] raws = new RegionStore.RawEntry[serving.size()];
+			StoredEntry[] entries = new StoredEntry[serving.size()];
+			int newest = -1;
+			for (int r = 0; r < serving.size(); r++) {
+				raws[r] = reads.get(r).get(k).orTimeout(30, TimeUnit.SECONDS).join();
+				entries[r] = parse(raws[r]);
+				if (entries[r] != null && (newest < 0 || entries[r].version().compareTo(entries[newest].version()) > 0)) {
+					newest = r;
+				}
+			}
+			repairs.addAll(repair(serving, key, raws, entries, newest, counts));
+		}
+		CompletableFuture.allOf(repairs.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
+	}
+
+	private List<CompletableFuture<?>> repair(List<Region> serving, String key, RegionStore.@Nullable RawEntry[] raws,
+			@Nullable StoredEntry[] entries, int newest, Counts counts) {
+		List<CompletableFuture<?>> repairs = new ArrayList<>();
+		if (newest < 0) {
+			return repairs;
+		}
+		StoredEntry winner = entries[newest];
+		boolean divergent = false;
+		for (StoredEntry entry : entries) {
+			divergent |= (entry == null) || !entry.version().equals(winner.version());
+		}
+		if (!divergent) {
+			return repairs;
+		}
+		counts.divergent.incrementAndGet();
+		counts.perCache.merge(cacheName(key), 1L, Long::sum);
+		long ageMillis = System.currentTimeMillis() - HybridLogicalClock.physicalMillis(winner.version().stamp());
+		boolean copy = ageMillis < this.settings.tombstoneTtl().toMillis();
+		for (int r = 0; r < serving.size(); r++) {
+			RegionStore store = serving.get(r).store();
+			if (copy && (entries[r] == null || entries[r].version().compareTo(winner.version()) < 0)) {
+				repairs.add(store.write(key, winner, raws[newest].ttlMillis()).toCompletableFuture());
+			}
+			else if (!copy && raws[r] != null) {
+				repairs.add(store.delete(key).toCompletableFuture());
+			}
+		}
+		counts.repaired.incrementAndGet();
+		return repairs;
+	}
+
+	private String cacheName(String key) {
+		int start = this.keyPrefix.length() + 1;
+		int end = key.indexOf("::", start);
+		return (end > start) ? key.substring(start, end) : "?";
+	}
+
+	private static @Nullable StoredEntry parse(RegionStore.@Nullable RawEntry raw) {
+		if (raw == null) {
+			return null;
+		}
+		try {
+			return StoredEntry.fromBytes(raw.bytes());
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * The last run's result.
+	 * @return the result, {@code null} before the first run
+	 */
+	public @Nullable ReconciliationResult lastResult() {
+		return this.lastResult;
+	}
+
+	/**
+	 * Anti-entropy settings.
+	 * @param enabled whether runs are scheduled
+	 * @param interval time between runs
+	 * @param batchSize keys per batch
+	 * @param maxKeysPerSecond rate limit
+	 * @param tombstoneTtl time to live of eviction tombstones
+	 */
+	public record Settings(boolean enabled, Duration interval, int batchSize, int maxKeysPerSecond, Duration tombstoneTtl) {
+	}
+
+	private static final class Counts {
+
+		private final AtomicLong checked = new AtomicLong();
+
+		private final AtomicLong divergent = new AtomicLong();
+
+		private final AtomicLong repaired = new AtomicLong();
+
+		private final Map<String, Long> perCache = new ConcurrentHashMap<>();
+
+	}
+
+}
