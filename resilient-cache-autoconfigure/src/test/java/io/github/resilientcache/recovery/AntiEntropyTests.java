@@ -1,0 +1,65 @@
+package io.github.resilientcache.recovery;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import io.github.resilientcache.region.StoredEntry;
+import io.github.resilientcache.region.Version;
+import io.github.resilientcache.test.RedisRegions;
+import io.github.resilientcache.testapp.AccountService;
+import io.github.resilientcache.testapp.TestApplications;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Anti-entropy repairs divergence planted directly in one region's Redis, behind the cache's back.
+ */
+class AntiEntropyTests {
+
+	@RegisterExtension
+	static final RedisRegions regions = RedisRegions.named("east", "west");
+
+	@Test
+	void repairsDivergencePlantedInOneRegion() {
+		TestApplications.runner(regions, "east").run((context) -> {
+			AccountService service = context.getBean(AccountService.class);
+			for (int i = 0; i < 10; i++) {
+				service.setBalance("ae-" + i, BigDecimal.valueOf(i));
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> regions.get("west").dbSize() >= 10);
+			// An older value in west (a region restored from an old snapshot).
+			plant("west", "rc:accounts::ae-1", new Version(1, "east"), "{\"stale\":true}");
+			// A key missing in west (a lost replication).
+			regions.get("west").command("DEL", "rc:accounts::ae-2");
+			// A newer value only east has (a write whose replication was lost).
+			plant("east", "rc:accounts::ae-3", new Version(Long.MAX_VALUE >>> 1, "east"), "{\"newest\":true}");
+			// A stale entry only west has, old enough that its eviction tombstone could have expired.
+			plant("west", "rc:accounts::ghost", new Version(1, "west"), "{\"ghost\":true}");
+
+			ReconciliationResult result = context.getBean(AntiEntropyReconciler.class).reconcileNow();
+
+			assertThat(result.skipped()).isNull();
+			assertThat(result.keysChecked()).isGreaterThanOrEqualTo(10);
+			assertThat(result.divergent()).isEqualTo(4);
+			assertThat(result.repaired()).isEqualTo(4);
+			assertThat(result.perCache()).containsEntry("accounts", 4L);
+			for (String key : new String[] { "rc:accounts::ae-1", "rc:accounts::ae-2", "rc:accounts::ae-3" }) {
+				assertThat(regions.get("west").command("GET", key)).as(key).isEqualTo(regions.get("east").command("GET", key));
+			}
+			assertThat(regions.get("west").command("GET", "rc:accounts::ae-1")).asString().doesNotContain("stale");
+			assertThat(regions.get("west").command("GET", "rc:accounts::ae-3")).asString().contains("newest");
+			assertThat(regions.get("west").command("EXISTS", "rc:accounts::ghost")).isEqualTo(0L);
+			assertThat(context.getBean(AntiEntropyReconciler.class).reconcileNow().divergent()).as("a second run finds nothing").isZero();
+		});
+	}
+
+	private static void plant(String region, String key, Version version, String json) {
+		byte[] bytes = StoredEntry.value(version, json.getBytes(StandardCharsets.UTF_8)).toBytes();
+		regions.get(region).command("SET", key, new String(bytes, StandardCharsets.UTF_8));
+	}
+
+}
