@@ -62,12 +62,6 @@ public final class JournalReplayer {
 			return resync(target, start);
 		}
 		Counts counts = new Counts();
-		List<String> memory = this.journal.memoryKeys(target);
-		for (int from = 0; from < memory.size(); from += this.batchSize) {
-			List<String> batch = memory.subList(from, Math.min(memory.size(), from + this.batchSize));
-			batch.forEach((key) -> this.journal.claim(target, key));
-			replayBatch(target, batch, counts);
-		}
 		JournalStore store = this.journal.store();
 		for (Region holder : this.regions.others(target)) {
 			if (!holder.isServing()) {
@@ -87,6 +81,14 @@ public final class JournalReplayer {
 				replayBatch(target, new ArrayList<>(page.keySet()), counts);
 				done += page.size();
 			}
+		}
+		// What is left in memory: keys whose Redis record failed (no region could hold it) or is
+		// still on its way. Durable keys were claimed above, so no key is copied twice.
+		List<String> memory = this.journal.memoryKeys(target);
+		for (int from = 0; from < memory.size(); from += this.batchSize) {
+			List<String> batch = memory.subList(from, Math.min(memory.size(), from + this.batchSize));
+			batch.forEach((key) -> this.journal.claim(target, key));
+			replayBatch(target, batch, counts);
 		}
 		if (counts.failed.get() == 0) {
 			this.journal.replayed(target, false);

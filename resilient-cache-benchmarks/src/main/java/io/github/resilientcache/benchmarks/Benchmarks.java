@@ -1,0 +1,29 @@
+package io.github.resilientcache.benchmarks;
+
+import java.util.Locale;
+
+/**
+ * Entry point of the benchmarks: {@code ./mvnw -pl resilient-cache-benchmarks exec:exec -Dbenchmark=NAME}
+ * with NAME {@code replay}, {@code write} or {@code all}. Each benchmark starts its own embedded Redis
+ * servers and prints its figures next to a baseline measured in the same run.
+ */
+public final class Benchmarks {
+
+	private Benchmarks() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		String which = (args.length > 0) ? args[0].toLowerCase(Locale.ROOT) : "all";
+		boolean quick = Boolean.getBoolean("benchmark.quick");
+		switch (which) {
+			case "replay" -> ReplayRateBenchmark.run(quick ? 2_000 : 100_000);
+			case "write" -> VersionedWriteBenchmark.run(quick);
+			case "all" -> {
+				ReplayRateBenchmark.run(quick ? 2_000 : 100_000);
+				VersionedWriteBenchmark.run(quick);
+			}
+			default -> throw new IllegalArgumentException("Unknown benchmark '" + which + "': use replay, write or all");
+		}
+	}
+
+}

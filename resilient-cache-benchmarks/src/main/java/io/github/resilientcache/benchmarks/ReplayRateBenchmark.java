@@ -1,0 +1,89 @@
+package io.github.resilientcache.benchmarks;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.github.resilientcache.recovery.JournalReplayer;
+import io.github.resilientcache.recovery.ReplayResult;
+import io.github.resilientcache.region.Region;
+import io.github.resilientcache.region.RegionState;
+import io.github.resilientcache.region.Regions;
+import io.github.resilientcache.region.StoredEntry;
+import io.github.resilientcache.region.Version;
+import io.github.resilientcache.replication.JournalStore;
+import io.github.resilientcache.replication.ReplayJournal;
+import io.github.resilientcache.test.EmbeddedRedis;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.ByteArrayCodec;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Replay rate of a journal of N keys (default 100k), against a baseline measured in the same run: a
+ * plain pipelined copy of the same entries between the same two servers (GET then SET, no journal,
+ * no version check), i.e. the cost of moving the data at all.
+ */
+final class ReplayRateBenchmark {
+
+	private static final int BATCH = 200;
+
+	private ReplayRateBenchmark() {
+	}
+
+	static void run(int keys) {
+		try (EmbeddedRedis east = EmbeddedRedis.start("bench-east"); EmbeddedRedis west = EmbeddedRedis.start("bench-west")) {
+			RedissonClient eastClient = BenchmarkRegions.client(east);
+			RedissonClient westClient = BenchmarkRegions.client(west);
+			try {
+				Region eastRegion = BenchmarkRegions.region("east", true, eastClient);
+				Region westRegion = BenchmarkRegions.region("west", false, westClient);
+				Regions regions = new Regions(List.of(eastRegion, westRegion));
+				ReplayJournal journal = new ReplayJournal(regions, new JournalStore("rc"), keys * 2, keys * 2, "benchmark");
+				List<String> names = new ArrayList<>(keys);
+				for (int i = 0; i < keys; i++) {
+					names.add("rc:accounts::account-" + i);
+				}
+				byte[] payload = "{\"@class\":\"com.example.Account\",\"id\":\"a\",\"balance\":1234.56,\"blocked\":false}"
+					.getBytes(StandardCharsets.UTF_8);
+				forEachBatch(names, (key) -> westRegion.store().write(key, StoredEntry.value(new Version(System.currentTimeMillis() << 16, "west"), payload), 600_000));
+				eastRegion.transition(RegionState.UP, RegionState.OPEN, "benchmark");
+				names.forEach((key) -> journal.record(eastRegion, key, "benchmark"));
+				await().atMost(Duration.ofMinutes(2)).until(() -> journal.store().depth(westClient, "east") == keys);
+
+				long baselineStart = System.nanoTime();
+				forEachBatch(names, (key) -> westClient.<byte[]>getBucket(key, ByteArrayCodec.INSTANCE).getAsync()
+					.thenCompose((value) -> eastClient.<byte[]>getBucket("baseline:" + key, ByteArrayCodec.INSTANCE).setAsync(value)));
+				double baselineSeconds = (System.nanoTime() - baselineStart) / 1e9;
+
+				eastRegion.transition(RegionState.OPEN, RegionState.RECOVERING, "benchmark");
+				ReplayResult result = new JournalReplayer(regions, journal, "rc", BATCH).replay(eastRegion);
+				double baselineRate = keys / baselineSeconds;
+				System.out.printf("[benchmark] replay of a %,d-key journal: %s%n", keys, result.describe());
+				System.out.printf("[benchmark] replay rate %,.0f keys/s; baseline plain copy %,.0f keys/s; ratio %.2f%n", result.rate(), baselineRate,
+						result.rate() / baselineRate);
+				if (result.copied() != keys || journal.store().depth(westClient, "east") != 0) {
+					throw new IllegalStateException("Replay incomplete: " + result.describe());
+				}
+			}
+			finally {
+				eastClient.shutdown();
+				westClient.shutdown();
+			}
+		}
+	}
+
+	private static void forEachBatch(List<String> keys, java.util.function.Function<String, java.util.concurrent.CompletionStage<?>> operation) {
+		for (int from = 0; from < keys.size(); from += BATCH) {
+			List<CompletableFuture<?>> calls = new ArrayList<>(BATCH);
+			for (String key : keys.subList(from, Math.min(keys.size(), from + BATCH))) {
+				calls.add(operation.apply(key).toCompletableFuture());
+			}
+			CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS).join();
+		}
+	}
+
+}
