@@ -12,6 +12,7 @@ import io.github.resilientcache.cache.CacheSettings;
 import io.github.resilientcache.cache.MultiRegionCacheManager;
 import io.github.resilientcache.cache.ValueCodec;
 import io.github.resilientcache.region.Region;
+import io.github.resilientcache.region.RegionConnectionListener;
 import io.github.resilientcache.region.RegionStateChangedEvent;
 import io.github.resilientcache.region.RegionStore;
 import io.github.resilientcache.region.Regions;
@@ -20,6 +21,7 @@ import io.github.resilientcache.replication.ReplayJournal;
 import io.github.resilientcache.replication.Replicator;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -72,8 +74,13 @@ public final class ResilientCacheAutoConfiguration {
 
 	private static Region region(String name, boolean local, ResilientCacheProperties properties, RegionCircuitBreakers breakers,
 			List<RegionConfigCustomizer> customizers) {
-		RedissonClient client = Redisson.create(RedissonConfigFactory.create(name, properties.getRegions().get(name), customizers));
-		return new Region(name, local, new RegionStore(client), breakers.create(name), properties.getRegions().get(name).getTimeout());
+		Config config = RedissonConfigFactory.create(name, properties.getRegions().get(name), customizers);
+		RegionConnectionListener connections = new RegionConnectionListener(config.getConnectionListener());
+		config.setConnectionListener(connections);
+		RedissonClient client = Redisson.create(config);
+		Region region = new Region(name, local, new RegionStore(client), breakers.create(name), properties.getRegions().get(name).getTimeout());
+		connections.bind(region);
+		return region;
 	}
 
 	@Bean

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.github.resilientcache.region.Region;
+import io.github.resilientcache.region.RegionIdentity;
 import io.github.resilientcache.region.RegionState;
 import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.replication.ReplayJournal;
@@ -53,6 +55,8 @@ public final class FailbackProber implements SmartLifecycle {
 	private final Map<String, ProbeResult> lastProbes = new ConcurrentHashMap<>();
 
 	private final Map<String, Integer> streaks = new ConcurrentHashMap<>();
+
+	private final Map<String, Set<String>> runIds = new ConcurrentHashMap<>();
 
 	private @Nullable ScheduledExecutorService executor;
 
@@ -133,7 +137,11 @@ public final class FailbackProber implements SmartLifecycle {
 				else {
 					// A streak counts only while the region is out: an old one must not bring it back.
 					this.streaks.remove(region.name());
-					if (state == RegionState.UP && hasJournal(region) && probe(region).success()) {
+					if (state == RegionState.UP && restarted(region)) {
+						region.transition(RegionState.UP, RegionState.OPEN,
+								"a server restarted or failed over (run id changed): it may hold data older than writes it took");
+					}
+					else if (state == RegionState.UP && hasJournal(region) && probe(region).success()) {
 						this.recovery.drain(region);
 					}
 				}
@@ -145,6 +153,26 @@ public final class FailbackProber implements SmartLifecycle {
 		finally {
 			scheduleNext();
 		}
+	}
+
+	/**
+	 * Whether a master of the region restarted since this instance last saw it; if so, the region
+	 * is marked for a full resync: its data may predate writes it acknowledged.
+	 */
+	private boolean restarted(Region region) {
+		Set<String> current;
+		try {
+			current = RegionIdentity.runIds(region.store().client(), this.probeTimeout.toMillis());
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+		Set<String> known = this.runIds.put(region.name(), current);
+		if (known != null && !current.containsAll(known)) {
+			this.journal.requireResync(region);
+			return true;
+		}
+		return false;
 	}
 
 	private boolean hasJournal(Region region) {
@@ -167,6 +195,9 @@ public final class FailbackProber implements SmartLifecycle {
 	 */
 	public ProbeResult probe(Region region) {
 		String failure = check(region.store().client());
+		if (failure == null) {
+			restarted(region);
+		}
 		int successes = (failure == null) ? this.streaks.merge(region.name(), 1, Integer::sum) : 0;
 		if (failure != null) {
 			this.streaks.remove(region.name());

@@ -40,7 +40,7 @@ public record ReplayResult(String region, boolean resync, long keys, long copied
 	 */
 	public String describe() {
 		if (this.resync) {
-			return "full resync (journal overflowed) in " + this.duration.toMillis() + " ms";
+			return "full resync (journal overflowed or a server restarted) in " + this.duration.toMillis() + " ms";
 		}
 		return this.keys + " keys replayed (" + this.copied + " copied, " + this.deleted + " deleted, " + this.failed + " failed) in "
 				+ this.duration.toMillis() + " ms";

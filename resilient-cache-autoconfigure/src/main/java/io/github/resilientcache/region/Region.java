@@ -40,6 +40,8 @@ public final class Region {
 
 	private final List<RegionStateListener> listeners = new CopyOnWriteArrayList<>();
 
+	private volatile boolean closed;
+
 	/**
 	 * Creates a region, {@link RegionState#UP}.
 	 * @param name the region's name
@@ -253,6 +255,19 @@ public final class Region {
 	 */
 	public void addStateListener(RegionStateListener listener) {
 		this.listeners.add(listener);
+	}
+
+	/**
+	 * Whether the region's client is shut down or shutting down: its disconnections are then expected.
+	 * @return whether the region is closed
+	 */
+	public boolean isClosed() {
+		return this.closed;
+	}
+
+	void close() {
+		this.closed = true;
+		this.store.client().shutdown(0, 2, TimeUnit.SECONDS);
 	}
 
 	@Override

@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
@@ -66,9 +65,7 @@ public final class Regions implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		for (Region region : this.ordered) {
-			region.store().client().shutdown(0, 2, TimeUnit.SECONDS);
-		}
+		this.ordered.forEach(Region::close);
 	}
 
 	/**

@@ -177,6 +177,17 @@ public final class ReplayJournal {
 	}
 
 	/**
+	 * Marks a region for a full resync before it serves again, e.g. because it restarted and may
+	 * hold data older than writes it acknowledged before.
+	 * @param region the region
+	 */
+	public void requireResync(Region region) {
+		Target target = this.targets.get(region.name());
+		target.lost = true;
+		target.unreadable = true;
+	}
+
+	/**
 	 * Forgets everything journaled for a region after it was fully resynced or replayed.
 	 * @param region the region
 	 * @param fullResync whether it was resynced, which also clears the overflow state
