@@ -178,7 +178,11 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 			this.statistics.recordPoisoned(index);
 			this.statistics.miss(index);
 			logger.warn("Evicting undecodable entry of cache '" + this.name + "' in region '" + region.name() + "': " + ex);
-			region.store().delete(redisKey);
+			if (raw != null) {
+				// Conditional: the miss makes the caller reload and store a good value, which an
+				// unconditional delete arriving after it would remove.
+				region.store().deleteIfSame(redisKey, raw);
+			}
 			return null;
 		}
 	}

@@ -48,6 +48,14 @@ public final class RegionStore {
 			return false
 			""";
 
+	/**
+	 * Deletes KEYS[1] only if it still holds ARGV[1] (a byte-exact comparison).
+	 */
+	private static final String DELETE_IF_SAME = """
+			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+			return 0
+			""";
+
 	private final RedissonClient client;
 
 	private final RScript script;
@@ -97,13 +105,24 @@ public final class RegionStore {
 	}
 
 	/**
-	 * Deletes a key whatever it holds: used for undecodable entries and for a replay when no
-	 * region holds the key any more.
+	 * Deletes a key whatever it holds: used for a replay when no region holds the key any more.
 	 * @param key the Redis key
 	 * @return the number of keys deleted
 	 */
 	public CompletionStage<Long> delete(String key) {
 		return this.client.getKeys().unlinkAsync(key);
+	}
+
+	/**
+	 * Deletes a key only if it still holds the given bytes: used for undecodable entries, so that
+	 * a good entry written since they were read (typically the reload their miss caused) is kept.
+	 * @param key the Redis key
+	 * @param expected the raw entry that was read
+	 * @return the number of keys deleted
+	 */
+	public CompletionStage<Long> deleteIfSame(String key, byte[] expected) {
+		return this.script.evalAsync(key, RScript.Mode.READ_WRITE, DELETE_IF_SAME, RScript.ReturnType.LONG, List.of(key),
+				new Object[] { expected });
 	}
 
 	/**

@@ -226,6 +226,28 @@ class RegionStoreTests {
 	}
 
 	@Test
+	void deleteIfSameDeletesTheKeyWhileItHoldsTheGivenBytes() {
+		byte[] poison = { 'V', 0, (byte) 0xff, '\r', '\n' };
+		setRaw(KEY, poison);
+		assertThat(join(store.deleteIfSame(KEY, poison.clone()))).isEqualTo(1);
+		assertThat(redis().command("EXISTS", KEY)).isEqualTo(0L);
+		assertThat(join(store.deleteIfSame(KEY, poison))).isZero();
+	}
+
+	@Test
+	void deleteIfSameKeepsAnEntryWrittenSinceTheRead() {
+		byte[] poison = { 'V', 0, (byte) 0xff, '\r', '\n' };
+		setRaw(KEY, poison);
+		StoredEntry good = value(10, "east", "reloaded");
+		write(KEY, good, 0);
+		assertThat(join(store.deleteIfSame(KEY, poison))).isZero();
+		assertThat(stored(KEY)).isEqualTo(good.toBytes());
+		byte[] longer = { 'V', 0, (byte) 0xff, '\r', '\n', 0 };
+		setRaw(KEY, longer);
+		assertThat(join(store.deleteIfSame(KEY, poison))).as("byte-exact, not a prefix match").isZero();
+	}
+
+	@Test
 	void deleteByPatternDeletesOnlyTheKeysOfThatCache() {
 		for (String key : new String[] { "rc:accounts::1", "rc:accounts::2", "rc:accounts::*", "rc:accounts::a\r\nb" }) {
 			write(key, value(10, "east", "v"), 0);
@@ -282,6 +304,12 @@ class RegionStoreTests {
 
 	private static byte[] stored(String key) {
 		return join(store.get(key));
+	}
+
+	private static void setRaw(String key, byte[] value) {
+		try (RespClient resp = rawClient()) {
+			resp.commandBytes(bytes("SET"), bytes(key), value);
+		}
 	}
 
 	private static long pttl(String key) {
