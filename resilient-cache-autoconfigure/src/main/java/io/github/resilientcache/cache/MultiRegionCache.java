@@ -210,12 +210,21 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 			}
 		}
 		try {
-			T value = valueLoader.call();
-			put(key, value);
+			// A load that finished between our miss and taking its place stored its value: use it.
+			cached = get(key);
+			T value;
+			if (cached != null) {
+				value = (T) cached.get();
+			}
+			else {
+				value = valueLoader.call();
+				put(key, value);
+			}
 			load.complete(value);
 			return value;
 		}
-		catch (Exception ex) {
+		catch (Throwable ex) {
+			// Any throwable, errors included, so that callers waiting for this load never hang.
 			load.completeExceptionally(ex);
 			throw new ValueRetrievalException(key, valueLoader, ex);
 		}
