@@ -245,8 +245,8 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 		String redisKey = this.keys.redisKey(key);
 		StoredEntry entry = toEntry(value);
 		if (entry == null) {
-			await(evictKey(redisKey));
-			return null;
+			// Not cacheable: unlike put, the existing value stays, since putIfAbsent never replaces it.
+			return get(key);
 		}
 		long ttl = this.settings.ttlMillis();
 		Write<byte @Nullable []> write = new Write<>(redisKey, (store) -> store.writeIfAbsent(redisKey, entry, ttl),
@@ -317,7 +317,7 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 
 	/**
 	 * The entry to store for a value, or {@code null} when it cannot be cached (not encodable, too
-	 * large, or a null the cache does not allow): then the key is evicted instead.
+	 * large, or a null the cache does not allow): then put evicts the key instead.
 	 */
 	private @Nullable StoredEntry toEntry(@Nullable Object value) {
 		if (value == null && !isAllowNullValues()) {
