@@ -178,7 +178,11 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 			this.statistics.recordPoisoned(index);
 			this.statistics.miss(index);
 			logger.warn("Evicting undecodable entry of cache '" + this.name + "' in region '" + region.name() + "': " + ex);
-			region.store().delete(redisKey);
+			if (raw != null) {
+				// Conditional: the miss makes the caller reload and store a good value, which an
+				// unconditional delete arriving after it would remove.
+				region.store().deleteIfSame(redisKey, raw);
+			}
 			return null;
 		}
 	}
@@ -206,12 +210,21 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 			}
 		}
 		try {
-			T value = valueLoader.call();
-			put(key, value);
+			// A load that finished between our miss and taking its place stored its value: use it.
+			cached = get(key);
+			T value;
+			if (cached != null) {
+				value = (T) cached.get();
+			}
+			else {
+				value = valueLoader.call();
+				put(key, value);
+			}
 			load.complete(value);
 			return value;
 		}
-		catch (Exception ex) {
+		catch (Throwable ex) {
+			// Any throwable, errors included, so that callers waiting for this load never hang.
 			load.completeExceptionally(ex);
 			throw new ValueRetrievalException(key, valueLoader, ex);
 		}
@@ -232,8 +245,8 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 		String redisKey = this.keys.redisKey(key);
 		StoredEntry entry = toEntry(value);
 		if (entry == null) {
-			await(evictKey(redisKey));
-			return null;
+			// Not cacheable: unlike put, the existing value stays, since putIfAbsent never replaces it.
+			return get(key);
 		}
 		long ttl = this.settings.ttlMillis();
 		Write<byte @Nullable []> write = new Write<>(redisKey, (store) -> store.writeIfAbsent(redisKey, entry, ttl),
@@ -304,7 +317,7 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 
 	/**
 	 * The entry to store for a value, or {@code null} when it cannot be cached (not encodable, too
-	 * large, or a null the cache does not allow): then the key is evicted instead.
+	 * large, or a null the cache does not allow): then put evicts the key instead.
 	 */
 	private @Nullable StoredEntry toEntry(@Nullable Object value) {
 		if (value == null && !isAllowNullValues()) {

@@ -17,16 +17,31 @@ import org.redisson.client.codec.ByteArrayCodec;
 public final class RegionStore {
 
 	/**
+	 * Whether version text a is the same as or newer than b, byte by byte: Lua's own string
+	 * comparison follows the server's locale, and two regions must never order versions differently.
+	 */
+	private static final String NOT_OLDER = """
+			local function not_older(a, b)
+			  if a == b then return true end
+			  for i = 1, math.min(#a, #b) do
+			    local x, y = string.byte(a, i), string.byte(b, i)
+			    if x ~= y then return x > y end
+			  end
+			  return #a > #b
+			end
+			""";
+
+	/**
 	 * Stores ARGV[1] unless the key holds an entry whose version is the same or newer. Returns
 	 * {@code applied * 2 + present}, present being whether the key held a value or a cached null.
 	 */
-	private static final String CONDITIONAL_SET = """
+	private static final String CONDITIONAL_SET = NOT_OLDER + """
 			local cur = redis.call('GET', KEYS[1])
 			local present = 0
 			if cur then
 			  if string.sub(cur, 1, 1) ~= 'T' then present = 1 end
 			  local nl = string.find(cur, '\\n', 2, true)
-			  if nl and string.sub(cur, 2, nl - 1) >= ARGV[3] then return present end
+			  if nl and not_older(string.sub(cur, 2, nl - 1), ARGV[3]) then return present end
 			end
 			local ttl = tonumber(ARGV[2])
 			if ttl > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl) else redis.call('SET', KEYS[1], ARGV[1]) end
@@ -36,12 +51,12 @@ public final class RegionStore {
 	/**
 	 * Stores ARGV[1] unless the key holds a value (returned) or a newer tombstone (nil returned).
 	 */
-	private static final String SET_IF_ABSENT = """
+	private static final String SET_IF_ABSENT = NOT_OLDER + """
 			local cur = redis.call('GET', KEYS[1])
 			if cur then
 			  if string.sub(cur, 1, 1) ~= 'T' then return cur end
 			  local nl = string.find(cur, '\\n', 2, true)
-			  if nl and string.sub(cur, 2, nl - 1) >= ARGV[3] then return false end
+			  if nl and not_older(string.sub(cur, 2, nl - 1), ARGV[3]) then return false end
 			end
 			local ttl = tonumber(ARGV[2])
 			if ttl > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl) else redis.call('SET', KEYS[1], ARGV[1]) end
@@ -55,6 +70,14 @@ public final class RegionStore {
 			local value = redis.call('GET', KEYS[1])
 			if not value then return {} end
 			return {value, redis.call('PTTL', KEYS[1])}
+			""";
+
+	/**
+	 * Deletes KEYS[1] only if it still holds ARGV[1] (a byte-exact comparison).
+	 */
+	private static final String DELETE_IF_SAME = """
+			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+			return 0
 			""";
 
 	private final RedissonClient client;
@@ -118,13 +141,24 @@ public final class RegionStore {
 	}
 
 	/**
-	 * Deletes a key whatever it holds: used for undecodable entries and for a replay when no
-	 * region holds the key any more.
+	 * Deletes a key whatever it holds: used for a replay when no region holds the key any more.
 	 * @param key the Redis key
 	 * @return the number of keys deleted
 	 */
 	public CompletionStage<Long> delete(String key) {
 		return this.client.getKeys().unlinkAsync(key);
+	}
+
+	/**
+	 * Deletes a key only if it still holds the given bytes: used for undecodable entries, so that
+	 * a good entry written since they were read (typically the reload their miss caused) is kept.
+	 * @param key the Redis key
+	 * @param expected the raw entry that was read
+	 * @return the number of keys deleted
+	 */
+	public CompletionStage<Long> deleteIfSame(String key, byte[] expected) {
+		return this.script.evalAsync(key, RScript.Mode.READ_WRITE, DELETE_IF_SAME, RScript.ReturnType.LONG, List.of(key),
+				new Object[] { expected });
 	}
 
 	/**

@@ -1,0 +1,340 @@
+package io.github.resilientcache.region;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import io.github.resilientcache.region.RegionStore.WriteOutcome;
+import io.github.resilientcache.test.EmbeddedRedis;
+import io.github.resilientcache.test.RedisRegions;
+import io.github.resilientcache.test.RespClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The versioned entry operations of one region against a real Redis server, through a real
+ * Redisson client: the compare-and-set rule, put-if-absent, expiry, pattern deletion and binary
+ * payloads.
+ */
+class RegionStoreTests {
+
+	private static final String KEY = "rc:accounts::a1";
+
+	@RegisterExtension
+	static final RedisRegions regions = RedisRegions.named("east");
+
+	private static RedissonClient client;
+
+	private static RegionStore store;
+
+	@BeforeAll
+	static void createClient() {
+		Config config = new Config();
+		config.setUseScriptCache(true);
+		config.useSingleServer().setAddress(regions.address("east")).setConnectionMinimumIdleSize(1).setConnectionPoolSize(4);
+		client = Redisson.create(config);
+		store = new RegionStore(client);
+	}
+
+	@AfterAll
+	static void shutDownClient() {
+		client.shutdown(0, 2, TimeUnit.SECONDS);
+	}
+
+	// Compare-and-set
+
+	@Test
+	void writeStoresAnEntryInAnEmptyKey() {
+		StoredEntry entry = value(10, "east", "v10");
+		assertThat(write(KEY, entry, 0)).isEqualTo(new WriteOutcome(true, false));
+		assertThat(stored(KEY)).isEqualTo(entry.toBytes());
+	}
+
+	@Test
+	void newerVersionReplacesAnOlderValue() {
+		write(KEY, value(10, "east", "old"), 0);
+		StoredEntry newer = value(11, "east", "new");
+		assertThat(write(KEY, newer, 0)).isEqualTo(new WriteOutcome(true, true));
+		assertThat(stored(KEY)).isEqualTo(newer.toBytes());
+	}
+
+	@Test
+	void olderVersionNeverReplacesANewerValue() {
+		StoredEntry newer = value(11, "east", "new");
+		write(KEY, newer, 0);
+		assertThat(write(KEY, value(10, "east", "old"), 0)).isEqualTo(new WriteOutcome(false, true));
+		assertThat(stored(KEY)).isEqualTo(newer.toBytes());
+	}
+
+	@Test
+	void olderVersionNeverReplacesANewerTombstone() {
+		StoredEntry tombstone = StoredEntry.tombstone(new Version(11, "east"));
+		write(KEY, tombstone, 0);
+		assertThat(write(KEY, value(10, "east", "late replica"), 0)).isEqualTo(new WriteOutcome(false, false));
+		assertThat(write(KEY, StoredEntry.nullValue(new Version(10, "east")), 0)).isEqualTo(new WriteOutcome(false, false));
+		assertThat(stored(KEY)).isEqualTo(tombstone.toBytes());
+	}
+
+	@Test
+	void olderTombstoneNeverReplacesANewerValue() {
+		StoredEntry newer = value(11, "east", "new");
+		write(KEY, newer, 0);
+		assertThat(write(KEY, StoredEntry.tombstone(new Version(10, "east")), 0)).isEqualTo(new WriteOutcome(false, true));
+		assertThat(stored(KEY)).isEqualTo(newer.toBytes());
+	}
+
+	@Test
+	void newerTombstoneReplacesAValueAndReportsItWasPresent() {
+		write(KEY, value(10, "east", "v"), 0);
+		StoredEntry tombstone = StoredEntry.tombstone(new Version(11, "east"));
+		assertThat(write(KEY, tombstone, 0)).isEqualTo(new WriteOutcome(true, true));
+		assertThat(stored(KEY)).isEqualTo(tombstone.toBytes());
+	}
+
+	@Test
+	void newerValueReplacesAnOlderTombstoneAndReportsNothingWasPresent() {
+		write(KEY, StoredEntry.tombstone(new Version(10, "east")), 0);
+		StoredEntry newer = value(11, "east", "back");
+		assertThat(write(KEY, newer, 0)).isEqualTo(new WriteOutcome(true, false));
+		assertThat(stored(KEY)).isEqualTo(newer.toBytes());
+	}
+
+	@Test
+	void cachedNullCountsAsPresent() {
+		write(KEY, StoredEntry.nullValue(new Version(10, "east")), 0);
+		assertThat(write(KEY, StoredEntry.tombstone(new Version(11, "east")), 0)).isEqualTo(new WriteOutcome(true, true));
+	}
+
+	@Test
+	void sameVersionWrittenTwiceIsANoOp() {
+		StoredEntry first = value(10, "east", "first");
+		write(KEY, first, 0);
+		assertThat(write(KEY, value(10, "east", "second"), 60_000)).isEqualTo(new WriteOutcome(false, true));
+		assertThat(stored(KEY)).isEqualTo(first.toBytes());
+		assertThat(pttl(KEY)).as("a repeated write does not touch the expiry either").isEqualTo(-1);
+	}
+
+	@Test
+	void sameStampFromTwoRegionsIsResolvedByRegionName() {
+		StoredEntry west = value(10, "west", "from west");
+		write(KEY, west, 0);
+		assertThat(write(KEY, value(10, "east", "from east"), 0).applied()).isFalse();
+		assertThat(stored(KEY)).isEqualTo(west.toBytes());
+		String other = "rc:accounts::a2";
+		write(other, value(10, "east", "from east"), 0);
+		assertThat(write(other, west, 0).applied()).isTrue();
+	}
+
+	@Test
+	void versionsCompareAsNumbersAcrossHexDigitBoundaries() {
+		StoredEntry newer = value(0x1_0000_0000L, "east", "newer");
+		write(KEY, newer, 0);
+		assertThat(write(KEY, value(0xFFFF_FFFFL, "east", "older"), 0).applied()).isFalse();
+		assertThat(write(KEY, value(0x9, "east", "much older"), 0).applied()).isFalse();
+		assertThat(stored(KEY)).isEqualTo(newer.toBytes());
+		assertThat(write(KEY, value(0x1_0000_0001L, "east", "newest"), 0).applied()).isTrue();
+	}
+
+	// Put if absent
+
+	@Test
+	void writeIfAbsentStoresInAnEmptyKey() {
+		StoredEntry entry = value(10, "east", "v");
+		assertThat(writeIfAbsent(KEY, entry, 0)).isNull();
+		assertThat(stored(KEY)).isEqualTo(entry.toBytes());
+	}
+
+	@Test
+	void writeIfAbsentReturnsTheExistingValueAndDoesNotOverwriteIt() {
+		StoredEntry existing = value(10, "east", "existing");
+		write(KEY, existing, 0);
+		assertThat(writeIfAbsent(KEY, value(11, "east", "newer but absent only"), 0)).isEqualTo(existing.toBytes());
+		assertThat(stored(KEY)).isEqualTo(existing.toBytes());
+	}
+
+	@Test
+	void writeIfAbsentReturnsAnExistingCachedNull() {
+		StoredEntry cachedNull = StoredEntry.nullValue(new Version(10, "east"));
+		write(KEY, cachedNull, 0);
+		assertThat(writeIfAbsent(KEY, value(11, "east", "v"), 0)).isEqualTo(cachedNull.toBytes());
+		assertThat(stored(KEY)).isEqualTo(cachedNull.toBytes());
+	}
+
+	@Test
+	void writeIfAbsentStoresOverAnOlderTombstone() {
+		write(KEY, StoredEntry.tombstone(new Version(10, "east")), 0);
+		StoredEntry entry = value(11, "east", "v");
+		assertThat(writeIfAbsent(KEY, entry, 0)).isNull();
+		assertThat(stored(KEY)).isEqualTo(entry.toBytes());
+	}
+
+	@Test
+	void writeIfAbsentDoesNotStoreOverANewerTombstone() {
+		StoredEntry tombstone = StoredEntry.tombstone(new Version(11, "east"));
+		write(KEY, tombstone, 0);
+		assertThat(writeIfAbsent(KEY, value(10, "east", "late"), 0)).isNull();
+		assertThat(stored(KEY)).isEqualTo(tombstone.toBytes());
+	}
+
+	// Expiry
+
+	@Test
+	void writeAppliesTheTimeToLive() {
+		write(KEY, value(10, "east", "v"), 30_000);
+		assertThat(pttl(KEY)).isBetween(1L, 30_000L);
+	}
+
+	@Test
+	void writeWithZeroTimeToLiveNeverExpires() {
+		write(KEY, value(10, "east", "v"), 30_000);
+		write(KEY, value(11, "east", "v"), 0);
+		assertThat(pttl(KEY)).isEqualTo(-1);
+	}
+
+	@Test
+	void writeIfAbsentAppliesTheTimeToLive() {
+		writeIfAbsent(KEY, value(10, "east", "v"), 30_000);
+		assertThat(pttl(KEY)).isBetween(1L, 30_000L);
+		String other = "rc:accounts::a2";
+		writeIfAbsent(other, value(10, "east", "v"), 0);
+		assertThat(pttl(other)).isEqualTo(-1);
+	}
+
+	@Test
+	void entryExpiresAfterItsTimeToLive() {
+		write(KEY, value(10, "east", "v"), 50);
+		await().atMost(Duration.ofSeconds(2)).until(() -> stored(KEY) == null);
+	}
+
+	// Deletion
+
+	@Test
+	void deleteRemovesTheKeyWhateverItHolds() {
+		redis().command("SET", KEY, "not an entry");
+		assertThat(join(store.delete(KEY))).isEqualTo(1);
+		assertThat(redis().command("EXISTS", KEY)).isEqualTo(0L);
+		assertThat(join(store.delete(KEY))).isZero();
+	}
+
+	@Test
+	void deleteIfSameDeletesTheKeyWhileItHoldsTheGivenBytes() {
+		byte[] poison = { 'V', 0, (byte) 0xff, '\r', '\n' };
+		setRaw(KEY, poison);
+		assertThat(join(store.deleteIfSame(KEY, poison.clone()))).isEqualTo(1);
+		assertThat(redis().command("EXISTS", KEY)).isEqualTo(0L);
+		assertThat(join(store.deleteIfSame(KEY, poison))).isZero();
+	}
+
+	@Test
+	void deleteIfSameKeepsAnEntryWrittenSinceTheRead() {
+		byte[] poison = { 'V', 0, (byte) 0xff, '\r', '\n' };
+		setRaw(KEY, poison);
+		StoredEntry good = value(10, "east", "reloaded");
+		write(KEY, good, 0);
+		assertThat(join(store.deleteIfSame(KEY, poison))).isZero();
+		assertThat(stored(KEY)).isEqualTo(good.toBytes());
+		byte[] longer = { 'V', 0, (byte) 0xff, '\r', '\n', 0 };
+		setRaw(KEY, longer);
+		assertThat(join(store.deleteIfSame(KEY, poison))).as("byte-exact, not a prefix match").isZero();
+	}
+
+	@Test
+	void deleteByPatternDeletesOnlyTheKeysOfThatCache() {
+		for (String key : new String[] { "rc:accounts::1", "rc:accounts::2", "rc:accounts::*", "rc:accounts::a\r\nb" }) {
+			write(key, value(10, "east", "v"), 0);
+		}
+		String[] survivors = { "rc:accounts2::1", "rc:accounts2::*", "rc:account::1", "rc:accounts:1", "other:accounts::1", "rc:accounts" };
+		for (String key : survivors) {
+			write(key, value(10, "east", "v"), 0);
+		}
+		assertThat(join(store.deleteByPattern("rc:accounts::*"))).isEqualTo(4);
+		assertThat(redis().dbSize()).isEqualTo(survivors.length);
+		for (String key : survivors) {
+			assertThat(redis().command("EXISTS", key)).as(key).isEqualTo(1L);
+		}
+	}
+
+	// Payloads
+
+	@Test
+	void binaryPayloadsSurviveByteForByte() {
+		byte[] payload = new byte[512];
+		for (int i = 0; i < payload.length; i++) {
+			payload[i] = (byte) i;
+		}
+		StoredEntry entry = StoredEntry.value(new Version(10, "east"), payload);
+		write(KEY, entry, 0);
+		byte[] raw = stored(KEY);
+		assertThat(raw).isEqualTo(entry.toBytes());
+		assertThat(StoredEntry.fromBytes(raw).payload()).isEqualTo(payload);
+		try (RespClient resp = rawClient()) {
+			assertThat((byte[]) resp.commandBytes(bytes("GET"), bytes(KEY))).as("bytes seen by another client").isEqualTo(entry.toBytes());
+		}
+		assertThat(StoredEntry.fromBytes(writeIfAbsent(KEY, value(11, "east", "x"), 0)).payload()).isEqualTo(payload);
+	}
+
+	@Test
+	void payloadThatLooksLikeAHeaderDoesNotConfuseTheCompareAndSet() {
+		byte[] payload = "T0000000000000fff:zzz\nV\n".getBytes(StandardCharsets.UTF_8);
+		StoredEntry entry = StoredEntry.value(new Version(10, "east"), payload);
+		write(KEY, entry, 0);
+		assertThat(write(KEY, value(11, "east", "newer"), 0)).isEqualTo(new WriteOutcome(true, true));
+	}
+
+	private static StoredEntry value(long stamp, String region, String payload) {
+		return StoredEntry.value(new Version(stamp, region), payload.getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static WriteOutcome write(String key, StoredEntry entry, long ttlMillis) {
+		return join(store.write(key, entry, ttlMillis));
+	}
+
+	private static byte[] writeIfAbsent(String key, StoredEntry entry, long ttlMillis) {
+		return join(store.writeIfAbsent(key, entry, ttlMillis));
+	}
+
+	private static byte[] stored(String key) {
+		return join(store.get(key));
+	}
+
+	private static void setRaw(String key, byte[] value) {
+		try (RespClient resp = rawClient()) {
+			resp.commandBytes(bytes("SET"), bytes(key), value);
+		}
+	}
+
+	private static long pttl(String key) {
+		return (Long) redis().command("PTTL", key);
+	}
+
+	private static EmbeddedRedis redis() {
+		return regions.get("east");
+	}
+
+	private static RespClient rawClient() {
+		return RespClient.connect("127.0.0.1", redis().port(), Duration.ofSeconds(2));
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static <T> T join(CompletionStage<T> stage) {
+		try {
+			return stage.toCompletableFuture().get(5, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
