@@ -231,6 +231,11 @@ public final class Region {
 		if ((to == RegionState.UP || to == RegionState.RECOVERING) && this.circuitBreaker.getState() != CircuitBreaker.State.CLOSED) {
 			this.circuitBreaker.transitionToClosedState();
 		}
+		// A region taken out for another reason (lost connection, another instance's report) shows an
+		// open breaker too, so that Resilience4j's metrics and health agree with the region's state.
+		if (to == RegionState.OPEN && this.circuitBreaker.getState() == CircuitBreaker.State.CLOSED) {
+			this.circuitBreaker.transitionToOpenState();
+		}
 		RegionStateChange change = new RegionStateChange(this.name, from, to, reason, next.since());
 		if (to == RegionState.UP) {
 			logger.info(change.describe());
