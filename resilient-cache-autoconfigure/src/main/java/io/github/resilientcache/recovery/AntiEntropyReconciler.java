@@ -186,7 +186,7 @@ public final class AntiEntropyReconciler implements SmartLifecycle {
 			int newest = -1;
 			for (int r = 0; r < serving.size(); r++) {
 				raws[r] = reads.get(r).get(k).orTimeout(30, TimeUnit.SECONDS).join();
-				entries[r] = parse(raws[r]);
+				entries[r] = (raws[r] != null) ? raws[r].entry() : null;
 				if (entries[r] != null && (newest < 0 || entries[r].version().compareTo(entries[newest].version()) > 0)) {
 					newest = r;
 				}
@@ -231,18 +231,6 @@ public final class AntiEntropyReconciler implements SmartLifecycle {
 		int start = this.keyPrefix.length() + 1;
 		int end = key.indexOf("::", start);
 		return (end > start) ? key.substring(start, end) : "?";
-	}
-
-	private static @Nullable StoredEntry parse(RegionStore.@Nullable RawEntry raw) {
-		if (raw == null) {
-			return null;
-		}
-		try {
-			return StoredEntry.fromBytes(raw.bytes());
-		}
-		catch (IllegalArgumentException ex) {
-			return null;
-		}
 	}
 
 	/**

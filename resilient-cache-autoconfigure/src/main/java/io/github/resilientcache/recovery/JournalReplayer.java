@@ -155,24 +155,12 @@ public final class JournalReplayer {
 			return targetStore.delete(key).toCompletableFuture().thenApply((n) -> false);
 		}
 		return source.store().getWithTtl(key).toCompletableFuture().thenCompose((raw) -> {
-			StoredEntry entry = parse(raw);
+			StoredEntry entry = (raw != null) ? raw.entry() : null;
 			if (entry == null) {
 				return targetStore.delete(key).toCompletableFuture().thenApply((n) -> false);
 			}
 			return targetStore.write(key, entry, raw.ttlMillis()).toCompletableFuture().thenApply((outcome) -> true);
 		});
-	}
-
-	private static @Nullable StoredEntry parse(RegionStore.@Nullable RawEntry raw) {
-		if (raw == null) {
-			return null;
-		}
-		try {
-			return StoredEntry.fromBytes(raw.bytes());
-		}
-		catch (IllegalArgumentException ex) {
-			return null;
-		}
 	}
 
 	private static void join(List<CompletableFuture<?>> calls) {

@@ -189,6 +189,20 @@ public final class RegionStore {
 	 * @param ttlMillis remaining time to live, {@code 0} for none
 	 */
 	public record RawEntry(byte[] bytes, long ttlMillis) {
+
+		/**
+		 * The entry these bytes hold.
+		 * @return the entry, {@code null} if the bytes are not an entry of this format
+		 */
+		public @Nullable StoredEntry entry() {
+			try {
+				return StoredEntry.fromBytes(this.bytes);
+			}
+			catch (IllegalArgumentException ex) {
+				return null;
+			}
+		}
+
 	}
 
 	/**
