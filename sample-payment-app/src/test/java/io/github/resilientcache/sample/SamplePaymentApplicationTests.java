@@ -54,7 +54,17 @@ class SamplePaymentApplicationTests {
 		assertThat(west).matches("redis://127\\.0\\.0\\.1:\\d+").isNotEqualTo(east);
 		assertThat(redis(east, "PING")).isEqualTo("PONG");
 		assertThat(redis(west, "PING")).isEqualTo("PONG");
-		this.client.get().uri("/actuator/health").exchange().expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("UP");
+	}
+
+	@Test
+	void healthShowsTheBreakerOfEachRegion() {
+		this.client.get().uri("/actuator/health").exchange().expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$.status").isEqualTo("UP")
+			.jsonPath("$.components.circuitBreakers.details.resilient-cache-east.details.state").isEqualTo("CLOSED")
+			.jsonPath("$.components.circuitBreakers.details.resilient-cache-west.details.state").isEqualTo("CLOSED")
+			// The starter's default, kept although the instance has properties of its own.
+			.jsonPath("$.components.circuitBreakers.details.resilient-cache-east.details.slowCallRateThreshold").isEqualTo("80.0%");
 	}
 
 	@Test
