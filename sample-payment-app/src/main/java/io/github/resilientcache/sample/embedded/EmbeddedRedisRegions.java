@@ -1,0 +1,137 @@
+package io.github.resilientcache.sample.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import redis.embedded.core.ExecutableProvider;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * The embedded Redis servers of all regions, one per region, sharing a temporary directory that
+ * holds the redis-server binary (taken from the embedded-redis jar) and the servers' logs.
+ * <p>
+ * Stopped by {@link #close()}, which the application context calls when it closes (after the
+ * cache's clients are shut down, since this bean is created before them). A JVM shutdown hook is
+ * the last resort: it closes the context it is attached to, so that the usual order is kept even
+ * when nothing else closes it, then stops the servers.
+ */
+public final class EmbeddedRedisRegions implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(EmbeddedRedisRegions.class);
+
+	private final Path directory;
+
+	private final List<EmbeddedRedisServer> servers;
+
+	private final Thread shutdownHook = new Thread(this::closeOnShutdown, "embedded-redis-shutdown");
+
+	private volatile @Nullable ConfigurableApplicationContext context;
+
+	private boolean closed;
+
+	private EmbeddedRedisRegions(Path directory, List<EmbeddedRedisServer> servers) {
+		this.directory = directory;
+		this.servers = servers;
+	}
+
+	/**
+	 * Starts one server per region, in order.
+	 * @param regions the region names
+	 * @param startupLog where to log each region's address (logging is not initialized yet)
+	 * @return the running servers
+	 */
+	static EmbeddedRedisRegions start(List<String> regions, Log startupLog) {
+		Path directory = createDirectory();
+		List<EmbeddedRedisServer> servers = new ArrayList<>();
+		try {
+			Path binary = ExecutableProvider.newJarResourceProvider(directory.toFile()).get().toPath();
+			for (String region : regions) {
+				EmbeddedRedisServer server = EmbeddedRedisServer.start(region, binary, directory);
+				servers.add(server);
+				startupLog.info("Started embedded Redis for region '" + region + "' at " + server.address());
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			servers.forEach(EmbeddedRedisServer::close);
+			FileSystemUtils.deleteRecursively(directory.toFile());
+			throw (ex instanceof IOException io) ? new UncheckedIOException("Cannot extract the redis-server binary", io)
+					: (RuntimeException) ex;
+		}
+		EmbeddedRedisRegions started = new EmbeddedRedisRegions(directory, servers);
+		Runtime.getRuntime().addShutdownHook(started.shutdownHook);
+		return started;
+	}
+
+	/**
+	 * The starter's properties that point every region at its server.
+	 * @param localRegion the region this instance runs in
+	 * @return the properties
+	 */
+	Map<String, Object> cacheProperties(String localRegion) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("resilient-cache.local-region", localRegion);
+		this.servers.forEach((server) -> properties.put("resilient-cache.regions." + server.region() + ".address", server.address()));
+		return properties;
+	}
+
+	/**
+	 * Ties the servers to the application context that uses them, for the shutdown hook.
+	 * @param context the context
+	 */
+	void attach(ConfigurableApplicationContext context) {
+		this.context = context;
+	}
+
+	/**
+	 * Stops every server and deletes their directory. Idempotent.
+	 */
+	@Override
+	public void close() {
+		synchronized (this) {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+		}
+		this.servers.forEach(EmbeddedRedisServer::close);
+		FileSystemUtils.deleteRecursively(this.directory.toFile());
+		logger.info("Stopped embedded Redis of regions " + this.servers.stream().map(EmbeddedRedisServer::region).toList());
+		this.context = null;
+		try {
+			Runtime.getRuntime().removeShutdownHook(this.shutdownHook);
+		}
+		catch (IllegalStateException ex) {
+			// The JVM is already shutting down: the hook is running or about to, and will find us closed.
+		}
+	}
+
+	private void closeOnShutdown() {
+		ConfigurableApplicationContext attached = this.context;
+		if (attached != null) {
+			// Waits if Spring Boot's own shutdown hook is closing it already, which then closes us.
+			attached.close();
+		}
+		close();
+	}
+
+	private static Path createDirectory() {
+		try {
+			return Files.createTempDirectory("sample-embedded-redis-");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot create a directory for embedded Redis", ex);
+		}
+	}
+
+}
