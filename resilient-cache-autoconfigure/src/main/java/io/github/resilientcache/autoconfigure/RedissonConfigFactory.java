@@ -71,9 +71,8 @@ final class RedissonConfigFactory {
 			.setRetryAttempts(region.getRetryAttempts())
 			.setRetryDelay(new ConstantDelay(region.getRetryInterval()))
 			// No per-connection PING: while a region hangs it logs a stack trace per connection per
-			// second; the breaker and the prober already watch the region, and TCP keepalive the links.
+			// second; the breaker and the prober already watch the region.
 			.setPingConnectionInterval(0)
-			.setKeepAlive(true)
 			.setClientName("resilient-cache-" + name);
 		if (region.getUsername() != null) {
 			config.setUsername(region.getUsername());

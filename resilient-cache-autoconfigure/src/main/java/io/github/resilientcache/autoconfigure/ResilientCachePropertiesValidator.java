@@ -139,6 +139,11 @@ final class ResilientCachePropertiesValidator {
 				|| uri.getPort() > 65535) {
 			throw invalid(property, mask(address), fix);
 		}
+		if (uri.getRawUserInfo() != null) {
+			// Credentials in an address end up in logs and in Redisson's own messages.
+			throw invalid(property, mask(address), "Remove the credentials from the address and set them in resilient-cache.regions.<name>.username "
+					+ "and .password instead, which are never logged or shown.");
+		}
 	}
 
 	/**

@@ -68,8 +68,17 @@ public final class AllowlistJsonValueCodec implements ValueCodec {
 		return this.allowedPackages;
 	}
 
+	/**
+	 * Encodes a value whose class could be read back: a value of another class is refused here,
+	 * once, with the fix, rather than written and then evicted as undecodable at every read.
+	 */
 	@Override
 	public byte[] encode(Object value) {
+		Class<?> type = value.getClass();
+		if (!type.isArray() && !isAllowed(type)) {
+			throw new IllegalArgumentException(type.getName() + " is not in the codec's allowlist: add its package to "
+					+ "resilient-cache.codec.allowed-packages (allowed now: the JDK value types and " + this.allowedPackages + ")");
+		}
 		return this.writer.writeValueAsBytes(value);
 	}
 

@@ -1,6 +1,7 @@
 package io.github.resilientcache.cache;
 
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,6 +58,8 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 	private final String localRegion;
 
 	private final ConcurrentHashMap<String, CompletableFuture<@Nullable Object>> loads = new ConcurrentHashMap<>();
+
+	private final Set<Class<?>> unencodableTypes = ConcurrentHashMap.newKeySet();
 
 	MultiRegionCache(String name, CacheSettings settings, ReadRouter router, Replicator replicator, HybridLogicalClock clock,
 			ValueCodec codec) {
@@ -335,8 +338,10 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 		}
 		catch (RuntimeException ex) {
 			this.statistics.recordNotCached();
-			logger.warn("Not caching a value of type " + value.getClass().getName() + " in cache '" + this.name
-					+ "': it cannot be encoded (" + ex.getMessage() + "). Make it a JSON-friendly type or define a ValueCodec bean.");
+			if (this.unencodableTypes.add(value.getClass())) {
+				logger.warn("Not caching values of type " + value.getClass().getName() + " in cache '" + this.name + "': " + ex.getMessage()
+						+ ". Make it a JSON-friendly type or define a ValueCodec bean. (Logged once per type.)");
+			}
 			return null;
 		}
 		if (payload.length > this.settings.maxValueSize()) {

@@ -8,6 +8,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -42,6 +45,17 @@ public final class Region {
 
 	private volatile boolean closed;
 
+	private volatile boolean connected;
+
+	/**
+	 * Until the first successful call, Redisson's lazily initialized client opens its connections
+	 * on the thread that sends the first commands, blocking it for up to the connect timeout (and
+	 * longer when the server accepts but never answers). Those first operations start on this one
+	 * thread instead, from a bounded queue, so that callers only ever wait their own deadline; an
+	 * operation whose caller gave up is skipped, not sent.
+	 */
+	private final ThreadPoolExecutor connector;
+
 	/**
 	 * Creates a region, {@link RegionState#UP}.
 	 * @param name the region's name
@@ -60,6 +74,12 @@ public final class Region {
 		this.store = store;
 		this.circuitBreaker = circuitBreaker;
 		this.attemptTimeoutNanos = attemptTimeout.toNanos();
+		this.connector = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024), (runnable) -> {
+			Thread thread = new Thread(runnable, "resilient-cache-connect-" + name);
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.connector.allowCoreThreadTimeOut(true);
 		this.state = new AtomicReference<>(new StateHolder(RegionState.UP, "started", Instant.now()));
 		circuitBreaker.getEventPublisher().onStateTransition((event) -> {
 			CircuitBreaker.State to = event.getStateTransition().getToState();
@@ -150,8 +170,11 @@ public final class Region {
 		}
 		long start = System.nanoTime();
 		try {
-			T value = operation.apply(this.store).toCompletableFuture().get(Math.max(timeoutNanos, 1), TimeUnit.NANOSECONDS);
+			long deadline = start + Math.max(timeoutNanos, 1);
+			CompletionStage<T> stage = start(operation, deadline);
+			T value = stage.toCompletableFuture().get(Math.max(deadline - System.nanoTime(), 1), TimeUnit.NANOSECONDS);
 			this.circuitBreaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+			this.connected = true;
 			return value;
 		}
 		catch (InterruptedException ex) {
@@ -180,7 +203,7 @@ public final class Region {
 		// A copy, so that our timeout never completes (and disturbs) Redisson's own future.
 		CompletableFuture<T> result = new CompletableFuture<>();
 		try {
-			operation.apply(this.store).whenComplete((value, ex) -> {
+			start(operation, start + Math.max(timeoutNanos, 1)).whenComplete((value, ex) -> {
 				if (ex != null) {
 					result.completeExceptionally(ex);
 				}
@@ -195,10 +218,43 @@ public final class Region {
 		return result.orTimeout(Math.max(timeoutNanos, 1), TimeUnit.NANOSECONDS).handle((value, ex) -> {
 			if (ex == null) {
 				this.circuitBreaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+				this.connected = true;
 				return value;
 			}
 			throw new CompletionException(failed(start, unwrap(ex)));
 		});
+	}
+
+	private <T> CompletionStage<T> start(Function<RegionStore, ? extends CompletionStage<T>> operation, long deadline) {
+		if (this.connected) {
+			return operation.apply(this.store);
+		}
+		CompletableFuture<T> result = new CompletableFuture<>();
+		try {
+			this.connector.execute(() -> {
+				if (System.nanoTime() - deadline >= 0) {
+					result.completeExceptionally(new RegionFailureException(this.name, "no answer within the deadline (connecting)", null));
+					return;
+				}
+				try {
+					operation.apply(this.store).whenComplete((value, ex) -> {
+						if (ex != null) {
+							result.completeExceptionally(ex);
+						}
+						else {
+							result.complete(value);
+						}
+					});
+				}
+				catch (RuntimeException ex) {
+					result.completeExceptionally(ex);
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			result.completeExceptionally(new RegionFailureException(this.name, "still connecting", null));
+		}
+		return result;
 	}
 
 	private RegionFailureException notPermitted() {
@@ -272,6 +328,7 @@ public final class Region {
 
 	void close() {
 		this.closed = true;
+		this.connector.shutdownNow();
 		this.store.client().shutdown(0, 2, TimeUnit.SECONDS);
 	}
 

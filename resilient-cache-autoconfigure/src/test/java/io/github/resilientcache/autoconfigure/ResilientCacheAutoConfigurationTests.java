@@ -142,6 +142,14 @@ class ResilientCacheAutoConfigurationTests {
 	}
 
 	@Test
+	void failsWhenAddressHoldsCredentials() {
+		this.contextRunner.withPropertyValues("resilient-cache.regions.west.address=redis://admin:s3cret@127.0.0.1:6379").run((context) -> {
+			assertFailure(context, "resilient-cache.regions.west.address", "set them in resilient-cache.regions.<name>.username");
+			assertThat(context.getStartupFailure()).rootCause().message().doesNotContain("s3cret");
+		});
+	}
+
+	@Test
 	void failsWhenRegionHasNoAddress() {
 		this.contextRunner.withPropertyValues("resilient-cache.regions.north.timeout=1s", "resilient-cache.regions.north.address=")
 			.run((context) -> assertFailure(context, "resilient-cache.regions.north.address", "exactly one of"));

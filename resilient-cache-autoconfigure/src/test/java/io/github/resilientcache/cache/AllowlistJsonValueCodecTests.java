@@ -63,6 +63,12 @@ class AllowlistJsonValueCodecTests {
 	}
 
 	@Test
+	void refusesToEncodeAValueItCouldNotReadBackNamingTheProperty() {
+		assertThatException().isThrownBy(() -> this.codec.encode(new java.net.InetSocketAddress(80)))
+			.withMessageContaining("resilient-cache.codec.allowed-packages");
+	}
+
+	@Test
 	void encodingAnUnencodableValueFails() {
 		assertThatException().isThrownBy(() -> this.codec.encode(Optional.of(new Object() {
 			@SuppressWarnings("unused")
