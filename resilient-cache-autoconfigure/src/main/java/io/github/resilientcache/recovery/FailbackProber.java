@@ -175,6 +175,15 @@ public final class FailbackProber implements SmartLifecycle {
 		return false;
 	}
 
+	/**
+	 * Whether the prober has learned the run ids of a region's masters, so that it can tell a restart.
+	 * @param region the region name
+	 * @return whether they are known
+	 */
+	boolean knowsRunIds(String region) {
+		return this.runIds.containsKey(region);
+	}
+
 	private boolean hasJournal(Region region) {
 		if (this.journal.depth(region) > 0) {
 			return true;

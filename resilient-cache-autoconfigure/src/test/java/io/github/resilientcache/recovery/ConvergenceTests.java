@@ -35,6 +35,11 @@ class ConvergenceTests {
 	@RegisterExtension
 	static final RedisRegions regions = RedisRegions.withProxies("east", "west");
 
+	private static void awaitWrites(AtomicInteger writes, int more) {
+		int target = writes.get() + more;
+		await().atMost(Duration.ofSeconds(30)).until(() -> writes.get() >= target);
+	}
+
 	@Test
 	void concurrentWritersConvergeAfterTheLinkToOneRegionFlaps() {
 		TestApplications.runner(regions, "east").run((east) -> TestApplications.runner(regions, "west").run((west) -> {
@@ -68,10 +73,11 @@ class ConvergenceTests {
 					}
 				}));
 			}
+			// Each phase lasts a number of writes, not a time: the run is the same on a slow machine.
 			for (int flap = 0; flap < 4; flap++) {
-				await().pollDelay(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2)).until(() -> true);
+				awaitWrites(writes, 150);
 				regions.proxy("east").partition();
-				await().pollDelay(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> true);
+				awaitWrites(writes, 150);
 				if (flap < 3) {
 					regions.proxy("east").pass();
 				}
