@@ -93,6 +93,9 @@ class ResilientCacheHealthIndicatorTests {
 			assertThat(health.<String>json("$.components.resilientCache.details.regions.east.state")).isEqualTo("OPEN");
 			assertThat(health.<String>json("$.components.resilientCache.details.regions.west.state")).isEqualTo("UP");
 			assertThat(health.body()).doesNotContain("127.0.0.1").doesNotContain("redis://");
+			Http.Response readiness = http.get("/actuator/health/readiness");
+			assertThat(readiness.status()).as("not in the readiness group by default").isEqualTo(200);
+			assertThat(readiness.<String>json("$.status")).isEqualTo("UP");
 			regions.get("east").start();
 			long restarted = System.nanoTime();
 			await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(http.get("/actuator/health").<String>json("$.status")).isEqualTo("UP"));
@@ -103,8 +106,9 @@ class ResilientCacheHealthIndicatorTests {
 	}
 
 	@Test
-	void noRegionServingIsDownWithHttp503() {
-		try (ConfigurableApplicationContext context = WebApplications.start(regions, "east")) {
+	void noRegionServingIsDownWithHttp503AndFailsReadinessWhenIncluded() {
+		try (ConfigurableApplicationContext context = WebApplications.start(regions, "east",
+				"management.endpoint.health.group.readiness.include=readinessState,resilientCache")) {
 			Http http = new Http(WebApplications.baseUrl(context));
 			AccountService service = context.getBean(AccountService.class);
 			regions.get("east").stop();
@@ -114,6 +118,7 @@ class ResilientCacheHealthIndicatorTests {
 				assertThat(http.get("/actuator/health").<String>json("$.status")).isEqualTo("DOWN");
 			});
 			assertThat(http.get("/actuator/health").status()).isEqualTo(503);
+			assertThat(http.get("/actuator/health/readiness").status()).isEqualTo(503);
 		}
 	}
 
