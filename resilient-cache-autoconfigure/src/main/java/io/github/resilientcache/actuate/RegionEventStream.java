@@ -211,6 +211,9 @@ public final class RegionEventStream implements ApplicationListener<RegionStateC
 		return this.executor != null;
 	}
 
+	/**
+	 * One connected client and whether it got its snapshot.
+	 */
 	private static final class Subscriber {
 
 		private final SseEmitter emitter;

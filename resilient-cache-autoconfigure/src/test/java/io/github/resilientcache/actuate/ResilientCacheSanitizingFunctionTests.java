@@ -74,6 +74,9 @@ class ResilientCacheSanitizingFunctionTests {
 		return this.function.apply(new SanitizableData(null, key, value)).getValue();
 	}
 
+	/**
+	 * Binds the starter's properties, as the application would.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties(ResilientCacheProperties.class)
 	static class PropertiesConfiguration {

@@ -56,6 +56,9 @@ final class WebApplications {
 		return "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
 	}
 
+	/**
+	 * The application: auto-configuration and a cached service.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class ObservedApplication {

@@ -164,6 +164,9 @@ class ResilientCacheObservabilityAutoConfigurationTests {
 		return properties.toArray(String[]::new);
 	}
 
+	/**
+	 * A cached service, as the application's.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	static class ServiceConfiguration {
 
