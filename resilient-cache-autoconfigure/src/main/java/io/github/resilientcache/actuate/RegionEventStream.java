@@ -51,7 +51,8 @@ public final class RegionEventStream implements ApplicationListener<RegionStateC
 
 	private final AtomicLong sequence = new AtomicLong();
 
-	private @Nullable ScheduledExecutorService executor;
+	/** Written under the lock, read without it by event publishers. */
+	private volatile @Nullable ScheduledExecutorService executor;
 
 	/**
 	 * Creates the stream.
