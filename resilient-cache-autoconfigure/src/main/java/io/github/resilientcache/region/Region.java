@@ -293,7 +293,7 @@ public final class Region {
 			this.circuitBreaker.transitionToOpenState();
 		}
 		RegionStateChange change = new RegionStateChange(this.name, from, to, reason, next.since());
-		if (to == RegionState.UP) {
+		if (to == RegionState.UP || to == RegionState.RECOVERING) {
 			logger.info(change.describe());
 		}
 		else {

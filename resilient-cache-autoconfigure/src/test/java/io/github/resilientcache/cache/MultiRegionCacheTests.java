@@ -532,11 +532,11 @@ class MultiRegionCacheTests {
 			keys.forEach((key) -> cache.put(key, "value of " + key));
 			cache(context, "accounts2").put("x", "y");
 			cache(context, "account").put("x", "y");
-			await().atMost(REPLICATION).until(() -> regions.get("west").dbSize() == keys.size() + 2);
+			await().atMost(REPLICATION).until(() -> entries("west") == keys.size() + 2);
 			cache(context, "accounts2").clear();
 			cache(context, "account").clear();
-			await().atMost(REPLICATION).until(() -> regions.get("west").dbSize() == keys.size());
-			assertThat(regions.get("east").dbSize()).isEqualTo(keys.size());
+			await().atMost(REPLICATION).until(() -> entries("west") == keys.size());
+			assertThat(entries("east")).isEqualTo(keys.size());
 			keys.forEach((key) -> assertThat(cache.get(key)).as(key).isNotNull());
 		});
 	}
@@ -740,6 +740,15 @@ class MultiRegionCacheTests {
 			return this.loads.get();
 		}
 
+	}
+
+
+	/**
+	 * Cache entries in a region, leaving out the starter's own keys (a journal, a canary) that a
+	 * loaded machine's timeouts may leave there for a moment.
+	 */
+	private static int entries(String region) {
+		return ((java.util.List<?>) regions.get(region).command("KEYS", "rc:*::*")).size();
 	}
 
 }
