@@ -91,7 +91,7 @@ public final class ResilientCacheAutoConfiguration {
 				properties.getJournal().getMemoryMaxEntries(), InstanceId.create());
 	}
 
-	@Bean
+	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	Replicator resilientCacheReplicator(Regions regions, ReplayJournal journal, ResilientCacheProperties properties) {
 		return new Replicator(regions, properties.getReplication().getMode(), journal, properties.getOperationTimeout(),

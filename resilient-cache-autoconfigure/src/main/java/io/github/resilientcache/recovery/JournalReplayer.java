@@ -15,15 +15,20 @@ import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.region.StoredEntry;
 import io.github.resilientcache.replication.JournalStore;
 import io.github.resilientcache.replication.ReplayJournal;
+import io.github.resilientcache.replication.ReplayJournal.Pending;
+import io.github.resilientcache.replication.ReplayJournal.Repair;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Makes a recovered region agree with a healthy one for every key it missed: for each journaled key
- * (clears first), copy the healthy region's entry (value or tombstone, with its remaining time to
- * live) under the version rule, or delete the key when no healthy region holds it. Idempotent: a key
- * replayed twice, or replayed while a newer write arrives, ends at the newest version.
+ * Makes a region agree with the healthy ones for every key it missed (clears first): copy the newest
+ * entry the serving regions hold (value or tombstone, with its remaining time to live) under the
+ * version rule, or delete the key when no region holds it or when no region took the write.
+ * Idempotent: a key replayed twice, or while a newer write arrives, ends at the newest version.
  * <p>
- * Runs on the recovery thread; each batch is sent concurrently on Redisson's async API.
+ * A key is forgotten only after its repair landed (its Redis record with a token check, its
+ * in-memory record only if not journaled again meanwhile), so the region is never read for it, and
+ * no crash loses it, in between. Runs on the recovery thread; each batch goes out concurrently on
+ * Redisson's async API.
  */
 public final class JournalReplayer {
 
@@ -52,13 +57,26 @@ public final class JournalReplayer {
 	}
 
 	/**
-	 * Replays everything journaled for a region, or resyncs it when its journal overflowed.
+	 * Replays everything journaled for a region coming back, or resyncs it when its journal lost
+	 * keys or cannot be read whole (another region is out: its journal or the newest entries may be
+	 * there).
 	 * @param target the region
 	 * @return what was done
 	 */
 	public ReplayResult replay(Region target) {
+		return replay(target, true);
+	}
+
+	/**
+	 * Replays what is journaled for a region.
+	 * @param target the region
+	 * @param strict whether an unreadable journal means a full resync (a region coming back), or
+	 * whether what can be read is replayed (a serving region that missed a few writes)
+	 * @return what was done
+	 */
+	public ReplayResult replay(Region target, boolean strict) {
 		long start = System.nanoTime();
-		if (needsResync(target)) {
+		if (needsResync(target, strict)) {
 			return resync(target, start);
 		}
 		Counts counts = new Counts();
@@ -73,22 +91,18 @@ public final class JournalReplayer {
 			long done = 0;
 			Map<String, String> page;
 			while (done < bound && !(page = store.page(holder.store().client(), target.name(), this.batchSize)).isEmpty()) {
-				List<CompletableFuture<?>> removals = new ArrayList<>();
-				// Claimed in memory too, so that a key that fails to replay is journaled again in full.
-				page.keySet().forEach((key) -> this.journal.claim(target, key));
-				page.forEach((key, token) -> removals.add(store.removeIfSame(holder.store().client(), target.name(), key, token).toCompletableFuture()));
-				join(removals);
-				replayBatch(target, new ArrayList<>(page.keySet()), counts);
+				List<Item> items = new ArrayList<>(page.size());
+				page.forEach((key, token) -> items.add(new Item(key, Repair.of(token), token, holder, this.journal.pending(target, key))));
+				replayBatch(target, items, counts);
 				done += page.size();
 			}
 		}
 		// What is left in memory: keys whose Redis record failed (no region could hold it) or is
-		// still on its way. Durable keys were claimed above, so no key is copied twice.
-		List<String> memory = this.journal.memoryKeys(target);
+		// still on its way. Keys replayed from Redis above are gone from memory already.
+		List<Item> memory = new ArrayList<>();
+		this.journal.memory(target).forEach((key, pending) -> memory.add(new Item(key, pending.repair(), null, null, pending)));
 		for (int from = 0; from < memory.size(); from += this.batchSize) {
-			List<String> batch = memory.subList(from, Math.min(memory.size(), from + this.batchSize));
-			batch.forEach((key) -> this.journal.claim(target, key));
-			replayBatch(target, batch, counts);
+			replayBatch(target, memory.subList(from, Math.min(memory.size(), from + this.batchSize)), counts);
 		}
 		if (counts.failed.get() == 0) {
 			this.journal.replayed(target, false);
@@ -96,13 +110,26 @@ public final class JournalReplayer {
 		return counts.result(target, false, start);
 	}
 
-	private boolean needsResync(Region target) {
+	private boolean needsResync(Region target, boolean strict) {
 		if (this.journal.needsResync(target)) {
 			return true;
 		}
-		for (Region holder : this.regions.others(target)) {
-			if (holder.isServing() && this.journal.store().resyncFlagged(holder.store().client(), target.name())) {
-				return true;
+		for (Region other : this.regions.others(target)) {
+			if (!other.isServing()) {
+				if (strict) {
+					return true;
+				}
+				continue;
+			}
+			try {
+				if (this.journal.store().resyncFlagged(other.store().client(), target.name())) {
+					return true;
+				}
+			}
+			catch (RuntimeException ex) {
+				if (strict) {
+					return true;
+				}
 			}
 		}
 		return false;
@@ -119,52 +146,80 @@ public final class JournalReplayer {
 		return new Counts().result(target, true, start);
 	}
 
-	private void replayBatch(Region target, List<String> keys, Counts counts) {
-		Region source = this.journal.holderFor(target);
-		List<CompletableFuture<?>> calls = new ArrayList<>(keys.size());
-		for (String key : keys) {
-			calls.add(replayKey(target, source, key).handle((outcome, ex) -> {
-				counts.keys.incrementAndGet();
-				if (ex != null) {
-					counts.failed.incrementAndGet();
-					this.journal.record(target, key, "replay failed: " + Region.unwrap(ex).getMessage());
-				}
-				else if (outcome) {
-					counts.copied.incrementAndGet();
-				}
-				else {
-					counts.deleted.incrementAndGet();
-				}
-				return null;
-			}));
+	private void replayBatch(Region target, List<Item> items, Counts counts) {
+		List<Region> sources = this.regions.others(target).stream().filter(Region::isServing).toList();
+		List<CompletableFuture<?>> calls = new ArrayList<>(items.size());
+		for (Item item : items) {
+			calls.add(repair(target, sources, item).thenCompose((copied) -> forget(target, item).thenApply((v) -> copied))
+				.handle((copied, ex) -> {
+					counts.keys.incrementAndGet();
+					if (ex != null) {
+						// Nothing was forgotten: the key stays journaled, here and in Redis.
+						counts.failed.incrementAndGet();
+					}
+					else if (copied) {
+						counts.copied.incrementAndGet();
+					}
+					else {
+						counts.deleted.incrementAndGet();
+					}
+					return null;
+				}));
 		}
-		join(calls);
+		CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).orTimeout(BATCH_TIMEOUT_SECONDS, TimeUnit.SECONDS).join();
 	}
 
 	/**
-	 * Replays one key; completes with {@code true} when an entry was copied, {@code false} when the
+	 * Repairs one key; completes with {@code true} when an entry was copied, {@code false} when the
 	 * key was deleted.
 	 */
-	private CompletableFuture<Boolean> replayKey(Region target, @Nullable Region source, String key) {
-		String pattern = ReplayJournal.clearedPattern(key);
+	private CompletableFuture<Boolean> repair(Region target, List<Region> sources, Item item) {
+		String pattern = ReplayJournal.clearedPattern(item.key());
 		RegionStore targetStore = target.store();
 		if (pattern != null) {
 			return targetStore.deleteByPattern(pattern).toCompletableFuture().thenApply((n) -> false);
 		}
-		if (source == null) {
-			return targetStore.delete(key).toCompletableFuture().thenApply((n) -> false);
+		if (item.repair() == Repair.DELETE || sources.isEmpty()) {
+			return targetStore.delete(item.key()).toCompletableFuture().thenApply((n) -> false);
 		}
-		return source.store().getWithTtl(key).toCompletableFuture().thenCompose((raw) -> {
-			StoredEntry entry = (raw != null) ? raw.entry() : null;
-			if (entry == null) {
-				return targetStore.delete(key).toCompletableFuture().thenApply((n) -> false);
+		List<CompletableFuture<RegionStore.@Nullable RawEntry>> reads = new ArrayList<>(sources.size());
+		for (Region source : sources) {
+			reads.add(source.store().getWithTtl(item.key()).toCompletableFuture());
+		}
+		return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenCompose((v) -> {
+			RegionStore.RawEntry newest = null;
+			StoredEntry newestEntry = null;
+			for (CompletableFuture<RegionStore.@Nullable RawEntry> read : reads) {
+				RegionStore.RawEntry raw = read.join();
+				StoredEntry entry = (raw != null) ? raw.entry() : null;
+				if (entry != null && (newestEntry == null || entry.version().compareTo(newestEntry.version()) > 0)) {
+					newest = raw;
+					newestEntry = entry;
+				}
 			}
-			return targetStore.write(key, entry, raw.ttlMillis()).toCompletableFuture().thenApply((outcome) -> true);
+			if (newestEntry == null) {
+				return targetStore.delete(item.key()).toCompletableFuture().thenApply((n) -> false);
+			}
+			return targetStore.write(item.key(), newestEntry, newest.ttlMillis()).toCompletableFuture().thenApply((outcome) -> true);
 		});
 	}
 
-	private static void join(List<CompletableFuture<?>> calls) {
-		CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).orTimeout(BATCH_TIMEOUT_SECONDS, TimeUnit.SECONDS).join();
+	/** Forgets a repaired key: its Redis record if it still holds the token read, its memory record if unchanged. */
+	private CompletableFuture<Void> forget(Region target, Item item) {
+		CompletableFuture<?> durable = (item.holder() != null && item.token() != null)
+				? this.journal.store().removeIfSame(item.holder().store().client(), target.name(), item.key(), item.token()).toCompletableFuture()
+				: CompletableFuture.completedFuture(null);
+		return durable.thenRun(() -> {
+			if (item.memory() != null) {
+				this.journal.replayed(target, item.key(), item.memory());
+			}
+		});
+	}
+
+	/**
+	 * One key to replay, with the records it was read from.
+	 */
+	private record Item(String key, Repair repair, @Nullable String token, @Nullable Region holder, @Nullable Pending memory) {
 	}
 
 	private static final class Counts {

@@ -28,6 +28,8 @@ public final class RegionRecovery {
 
 	private final String keyPrefix;
 
+	private static final long LOCK_LEASE_SECONDS = 600;
+
 	private final Map<String, ReplayResult> lastResults = new ConcurrentHashMap<>();
 
 	private final Map<String, ReplayResult> lastResyncs = new ConcurrentHashMap<>();
@@ -67,7 +69,7 @@ public final class RegionRecovery {
 			return region.isServing();
 		}
 		try {
-			ReplayResult result = replayLocked(region);
+			ReplayResult result = replayLocked(region, true);
 			if (result == null) {
 				return false;
 			}
@@ -93,7 +95,7 @@ public final class RegionRecovery {
 	 */
 	public @Nullable ReplayResult drain(Region region) {
 		try {
-			return replayLocked(region);
+			return replayLocked(region, false);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Draining the journal of region '" + region.name() + "' failed: " + Region.unwrap(ex));
@@ -101,17 +103,18 @@ public final class RegionRecovery {
 		}
 	}
 
-	private @Nullable ReplayResult replayLocked(Region region) {
+	private @Nullable ReplayResult replayLocked(Region region, boolean strict) {
 		Region holder = this.journal.holderFor(region);
 		RLock lock = (holder != null) ? holder.store().client().getLock(this.keyPrefix + ":replay-lock:{" + region.name() + "}") : null;
 		boolean locked = false;
 		try {
-			locked = (lock == null) || lock.tryLock(2, TimeUnit.SECONDS);
+			// A bounded lease: an instance that dies or hangs mid-replay cannot hold the region back forever.
+			locked = (lock == null) || lock.tryLock(2, LOCK_LEASE_SECONDS, TimeUnit.SECONDS);
 			if (!locked) {
 				logger.debug("Another instance is replaying region '" + region.name() + "'");
 				return null;
 			}
-			ReplayResult result = this.replayer.replay(region);
+			ReplayResult result = this.replayer.replay(region, strict);
 			this.lastResults.put(region.name(), result);
 			if (result.resync()) {
 				this.lastResyncs.put(region.name(), result);
@@ -127,8 +130,8 @@ public final class RegionRecovery {
 			return null;
 		}
 		finally {
-			if (locked && lock != null && lock.isHeldByCurrentThread()) {
-				lock.unlock();
+			if (locked && lock != null) {
+				unlock(lock, region);
 			}
 		}
 	}
@@ -139,6 +142,18 @@ public final class RegionRecovery {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Replay listener failed on region '" + result.region() + "'", ex);
+		}
+	}
+
+	private static void unlock(RLock lock, Region region) {
+		try {
+			if (lock.isHeldByCurrentThread()) {
+				lock.unlock();
+			}
+		}
+		catch (RuntimeException ex) {
+			// The lease ends it anyway.
+			logger.debug("Could not release the replay lock of region '" + region.name() + "'", ex);
 		}
 	}
 

@@ -30,8 +30,6 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 
 	private static final Log logger = LogFactory.getLog(RegionStatusBroadcaster.class);
 
-	private static final ThreadLocal<Boolean> APPLYING = ThreadLocal.withInitial(() -> false);
-
 	private final Regions regions;
 
 	private final ReplayJournal journal;
@@ -106,7 +104,7 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 
 	@Override
 	public void onStateChange(RegionStateChange change) {
-		if (APPLYING.get()) {
+		if (change.remote()) {
 			return;
 		}
 		String message = String.join("\t", change.region(), change.to().name(), this.journal.instanceId(), change.reason());
@@ -148,26 +146,20 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 			return;
 		}
 		String reason = "reported by instance " + parts[2] + ": " + parts[3];
-		APPLYING.set(true);
-		try {
-			RegionState current = region.state();
-			switch (reported) {
-				case OPEN -> region.transition(RegionState.UP, RegionState.OPEN, reason);
-				case OFFLINE -> {
-					if (current != RegionState.OFFLINE) {
-						region.transition(current, RegionState.OFFLINE, reason);
-					}
+		RegionState current = region.state();
+		switch (reported) {
+			case OPEN -> region.transition(RegionState.UP, RegionState.OPEN, reason, true);
+			case OFFLINE -> {
+				if (current != RegionState.OFFLINE) {
+					region.transition(current, RegionState.OFFLINE, reason, true);
 				}
-				case RECOVERING -> {
-					if (current == RegionState.OPEN || current == RegionState.OFFLINE) {
-						region.transition(current, RegionState.RECOVERING, reason);
-					}
-				}
-				case UP -> region.transition(RegionState.OFFLINE, RegionState.OPEN, reason);
 			}
-		}
-		finally {
-			APPLYING.set(false);
+			case RECOVERING -> {
+				if (current == RegionState.OPEN || current == RegionState.OFFLINE) {
+					region.transition(current, RegionState.RECOVERING, reason, true);
+				}
+			}
+			case UP -> region.transition(RegionState.OFFLINE, RegionState.OPEN, reason, true);
 		}
 	}
 
@@ -195,7 +187,10 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 				}
 			}
 			catch (RuntimeException ex) {
-				logger.debug("Could not read the journal of region '" + region.name() + "' in '" + holder.name() + "'", ex);
+				// The region may have missed writes recorded there: not trusted until reconciled.
+				region.transition(RegionState.UP, RegionState.OPEN,
+						"its journal in region '" + holder.name() + "' cannot be read (" + Region.unwrap(ex).getClass().getSimpleName() + ")");
+				return;
 			}
 		}
 	}

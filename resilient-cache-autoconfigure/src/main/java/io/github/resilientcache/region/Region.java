@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -44,6 +45,8 @@ public final class Region {
 	private final List<RegionStateListener> listeners = new CopyOnWriteArrayList<>();
 
 	private volatile boolean closed;
+
+	private volatile Executor events = Runnable::run;
 
 	private volatile boolean connected;
 
@@ -274,6 +277,18 @@ public final class Region {
 	 * @return whether the region moved
 	 */
 	public boolean transition(RegionState from, RegionState to, String reason) {
+		return transition(from, to, reason, false);
+	}
+
+	/**
+	 * Moves the region from one state to another, if it is in the expected state.
+	 * @param from the expected state
+	 * @param to the new state
+	 * @param reason why, for logs, events and health
+	 * @param remote whether another instance reported the change (it is then not broadcast again)
+	 * @return whether the region moved
+	 */
+	public boolean transition(RegionState from, RegionState to, String reason, boolean remote) {
 		StateHolder current = this.state.get();
 		if (current.state() != from || from == to) {
 			return false;
@@ -292,27 +307,39 @@ public final class Region {
 		if (to == RegionState.OPEN && this.circuitBreaker.getState() == CircuitBreaker.State.CLOSED) {
 			this.circuitBreaker.transitionToOpenState();
 		}
-		RegionStateChange change = new RegionStateChange(this.name, from, to, reason, next.since());
+		RegionStateChange change = new RegionStateChange(this.name, from, to, reason, next.since(), remote);
 		if (to == RegionState.UP || to == RegionState.RECOVERING) {
 			logger.info(change.describe());
 		}
 		else {
 			logger.warn(change.describe());
 		}
-		for (RegionStateListener listener : this.listeners) {
-			try {
-				listener.onStateChange(change);
+		// Listeners (events, broadcast, user code) run on the events thread, in order: never on a
+		// business thread or a Redisson I/O thread, which a state change may be running on.
+		this.events.execute(() -> {
+			for (RegionStateListener listener : this.listeners) {
+				try {
+					listener.onStateChange(change);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Region state listener failed on " + change.describe(), ex);
+				}
 			}
-			catch (RuntimeException ex) {
-				logger.warn("Region state listener failed on " + change.describe(), ex);
-			}
-		}
+		});
 		return true;
 	}
 
 	/**
+	 * Sets where state listeners run; {@link Regions} gives every region one ordered events thread.
+	 * @param events the executor
+	 */
+	void dispatchEventsWith(Executor events) {
+		this.events = events;
+	}
+
+	/**
 	 * Registers a listener of this region's state changes.
-	 * @param listener the listener, called on the thread that changes the state
+	 * @param listener the listener, called on the events thread, in the order of the changes
 	 */
 	public void addStateListener(RegionStateListener listener) {
 		this.listeners.add(listener);

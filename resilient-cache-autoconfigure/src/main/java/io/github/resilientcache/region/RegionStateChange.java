@@ -9,8 +9,13 @@ import java.time.Instant;
  * @param to the state it entered
  * @param reason why
  * @param at when
+ * @param remote whether another application instance reported it (this instance only applied it)
  */
-public record RegionStateChange(String region, RegionState from, RegionState to, String reason, Instant at) {
+public record RegionStateChange(String region, RegionState from, RegionState to, String reason, Instant at, boolean remote) {
+
+	public RegionStateChange(String region, RegionState from, RegionState to, String reason, Instant at) {
+		this(region, from, to, reason, at, false);
+	}
 
 	/**
 	 * One log line: region, old state, new state and reason.

@@ -5,6 +5,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +22,8 @@ public final class Regions implements AutoCloseable {
 
 	private final Map<String, Region> byName;
 
+	private final ExecutorService events;
+
 	/**
 	 * Creates the group.
 	 * @param regions the regions, local one first
@@ -30,6 +35,12 @@ public final class Regions implements AutoCloseable {
 		Map<String, Region> map = new LinkedHashMap<>();
 		regions.forEach((region) -> map.put(region.name(), region));
 		this.byName = Collections.unmodifiableMap(map);
+		this.events = Executors.newSingleThreadExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, "resilient-cache-events");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.ordered.forEach((region) -> region.dispatchEventsWith(this.events));
 	}
 
 	/**
@@ -66,6 +77,13 @@ public final class Regions implements AutoCloseable {
 	@Override
 	public void close() {
 		this.ordered.forEach(Region::close);
+		this.events.shutdown();
+		try {
+			this.events.awaitTermination(2, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/**

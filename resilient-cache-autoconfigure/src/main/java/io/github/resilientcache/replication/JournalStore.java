@@ -114,6 +114,16 @@ public final class JournalStore {
 	}
 
 	/**
+	 * Flags a target for a full resync in a holder region.
+	 * @param holder the holder region's client
+	 * @param target the target region
+	 * @return completion
+	 */
+	public CompletionStage<Void> flagResync(RedissonClient holder, String target) {
+		return holder.<String>getBucket(resyncKey(target), StringCodec.INSTANCE).setAsync("1");
+	}
+
+	/**
 	 * Drops a target's journal and resync flag in a holder, after a full resync made them moot.
 	 * @param holder the holder region's client
 	 * @param target the target region

@@ -2,7 +2,6 @@ package io.github.resilientcache.replication;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -62,22 +61,35 @@ public final class ReplayJournal {
 	}
 
 	/**
-	 * Records that a region missed a write of a key. Never blocks: the Redis record is written
-	 * asynchronously.
+	 * Records that a region missed a write of a key that another region took: replay copies the
+	 * newest entry of the other regions. Never blocks: the Redis record is written asynchronously.
 	 * @param region the region that missed it
 	 * @param key the Redis key, or a {@link #clearMarker clear marker}
 	 * @param reason why, for the log
 	 */
 	public void record(Region region, String key, @Nullable String reason) {
+		record(region, key, Repair.COPY, reason);
+	}
+
+	/**
+	 * Records that a region missed a write of a key.
+	 * @param region the region that missed it
+	 * @param key the Redis key, or a {@link #clearMarker clear marker}
+	 * @param repair what replay does: copy the newest entry of the other regions, or delete the key
+	 * (when no region took the write, no region holds its value, and an older one must not come back)
+	 * @param reason why, for the log
+	 */
+	public void record(Region region, String key, Repair repair, @Nullable String reason) {
 		Target target = this.targets.get(region.name());
 		target.recorded.increment();
-		boolean clear = key.startsWith(CLEAR);
-		Set<String> memory = clear ? target.clears : target.pending;
-		if (memory.contains(key)) {
-			return;
+		long sequence = this.sequence.incrementAndGet();
+		Pending entry = new Pending(sequence, repair);
+		Map<String, Pending> memory = key.startsWith(CLEAR) ? target.clears : target.pending;
+		boolean kept = memory.containsKey(key) || memory.size() < this.memoryMaxEntries;
+		if (kept) {
+			memory.put(key, entry);
 		}
-		boolean kept = memory.size() < this.memoryMaxEntries && memory.add(key);
-		if (!kept && !target.unreadable) {
+		else if (!target.unreadable) {
 			target.unreadable = true;
 			logger.warn("Region '" + region.name() + "' missed more than " + this.memoryMaxEntries
 					+ " keys: this instance reads nothing from it until it is reconciled");
@@ -85,10 +97,12 @@ public final class ReplayJournal {
 		if (target.loggedSinceReplay.compareAndSet(0, 1)) {
 			logger.warn("Region '" + region.name() + "' missed a write (" + reason + "); journaling the keys it misses");
 		}
-		writeDurably(region, target, key, kept);
+		// Written to Redis every time, also for a key already pending here: another instance may have
+		// replayed and removed the earlier record meanwhile.
+		writeDurably(region, target, key, this.instanceId + ":" + sequence + ":" + repair.name(), kept);
 	}
 
-	private void writeDurably(Region region, Target target, String key, boolean kept) {
+	private void writeDurably(Region region, Target target, String key, String token, boolean kept) {
 		Region holder = holderFor(region);
 		if (holder == null) {
 			if (!kept) {
@@ -96,7 +110,6 @@ public final class ReplayJournal {
 			}
 			return;
 		}
-		String token = this.instanceId + ":" + this.sequence.incrementAndGet();
 		holder.callAsync((holderStore) -> this.store.append(holderStore.client(), region.name(), key, token, this.maxEntries),
 				holder.attemptNanos(Long.MAX_VALUE)).whenComplete((depth, ex) -> {
 					if (ex != null) {
@@ -139,30 +152,59 @@ public final class ReplayJournal {
 	 */
 	public boolean isPending(Region region, String key) {
 		Target target = this.targets.get(region.name());
-		return target.unreadable || !target.clears.isEmpty() || (!target.pending.isEmpty() && target.pending.contains(key));
+		return target.unreadable || !target.clears.isEmpty() || (!target.pending.isEmpty() && target.pending.containsKey(key));
 	}
 
 	/**
-	 * Keys this instance journaled for a region, not replayed yet: the in-memory part of the journal.
+	 * What this instance journaled for a region and has not replayed yet: the in-memory part of the
+	 * journal, clear markers first.
 	 * @param region the region
-	 * @return a snapshot of the keys, clear markers first
+	 * @return a snapshot of the keys with their records
 	 */
-	public List<String> memoryKeys(Region region) {
+	public Map<String, Pending> memory(Region region) {
 		Target target = this.targets.get(region.name());
-		List<String> keys = new java.util.ArrayList<>(target.clears);
-		keys.addAll(target.pending);
-		return keys;
+		Map<String, Pending> snapshot = new java.util.LinkedHashMap<>(target.clears);
+		snapshot.putAll(target.pending);
+		return snapshot;
 	}
 
 	/**
-	 * Takes a key out of the in-memory journal before it is replayed: a write that misses the
-	 * region after this point is journaled again.
+	 * The in-memory record of a key, read before the key is replayed.
 	 * @param region the region
 	 * @param key the key
+	 * @return the record, {@code null} if this instance has none
 	 */
-	public void claim(Region region, String key) {
+	public @Nullable Pending pending(Region region, String key) {
 		Target target = this.targets.get(region.name());
-		(key.startsWith(CLEAR) ? target.clears : target.pending).remove(key);
+		return (key.startsWith(CLEAR) ? target.clears : target.pending).get(key);
+	}
+
+	/**
+	 * Forgets a key after it was replayed, unless it was journaled again since its record was read:
+	 * until then the key stays pending and is not read from the region.
+	 * @param region the region
+	 * @param key the key
+	 * @param replayed the record that was read before the replay
+	 */
+	public void replayed(Region region, String key, Pending replayed) {
+		Target target = this.targets.get(region.name());
+		(key.startsWith(CLEAR) ? target.clears : target.pending).remove(key, replayed);
+	}
+
+	/**
+	 * Marks a region for a full resync, here and in the Redis journals of the serving regions, so
+	 * that any instance that replays it resyncs it.
+	 * @param region the region
+	 */
+	public void requireResync(Region region) {
+		Target target = this.targets.get(region.name());
+		target.lost = true;
+		target.unreadable = true;
+		for (Region holder : this.regions.others(region)) {
+			if (holder.isServing()) {
+				holder.callAsync((holderStore) -> this.store.flagResync(holderStore.client(), region.name()), holder.attemptNanos(Long.MAX_VALUE));
+			}
+		}
 	}
 
 	/**
@@ -174,17 +216,6 @@ public final class ReplayJournal {
 	public boolean needsResync(Region region) {
 		Target target = this.targets.get(region.name());
 		return target.lost || target.durableOverflow;
-	}
-
-	/**
-	 * Marks a region for a full resync before it serves again, e.g. because it restarted and may
-	 * hold data older than writes it acknowledged before.
-	 * @param region the region
-	 */
-	public void requireResync(Region region) {
-		Target target = this.targets.get(region.name());
-		target.lost = true;
-		target.unreadable = true;
 	}
 
 	/**
@@ -257,11 +288,46 @@ public final class ReplayJournal {
 		return key.startsWith(CLEAR) ? key.substring(CLEAR.length()) : null;
 	}
 
+	/**
+	 * What replaying a key does to the region that missed it.
+	 */
+	public enum Repair {
+
+		/**
+		 * Copy the newest entry the other regions hold (another region took the write).
+		 */
+		COPY,
+
+		/**
+		 * Delete the key (no region took the write: none holds its value, and an older value must
+		 * not come back).
+		 */
+		DELETE;
+
+		/**
+		 * The repair a Redis journal token names ({@code <instance>:<sequence>:<repair>}).
+		 * @param token the token
+		 * @return the repair, {@code COPY} for a token without one
+		 */
+		public static Repair of(String token) {
+			return token.endsWith(":" + DELETE.name()) ? DELETE : COPY;
+		}
+
+	}
+
+	/**
+	 * One in-memory record of a missed key.
+	 * @param sequence when it was recorded, in this instance's order
+	 * @param repair what replay does
+	 */
+	public record Pending(long sequence, Repair repair) {
+	}
+
 	private static final class Target {
 
-		private final Set<String> pending = ConcurrentHashMap.newKeySet();
+		private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
-		private final Set<String> clears = ConcurrentHashMap.newKeySet();
+		private final Map<String, Pending> clears = new ConcurrentHashMap<>();
 
 		private final LongAdder recorded = new LongAdder();
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -26,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  * journaled rather than queued without bound.
  */
 public final class Replicator {
+
+	private static final long MIN_ATTEMPT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
 	private final Regions regions;
 
@@ -78,8 +81,15 @@ public final class Replicator {
 			for (int i = result.region() + 1; result.region() >= 0 && i < all.size(); i++) {
 				targets.add(all.get(i));
 			}
+			if (result.region() < 0) {
+				// No region took the write: none holds its value, so replay must delete the key
+				// everywhere rather than copy an older value back.
+				this.regions.all().forEach((region) -> this.journal.record(region, write.key(), ReplayJournal.Repair.DELETE,
+						"no region took the write"));
+				return CompletableFuture.completedFuture(result);
+			}
 			if (replica == null) {
-				// Nothing to replicate (a putIfAbsent that found a value), or no region took the write.
+				// Nothing to replicate: a putIfAbsent that found a value.
 				skipped.forEach((region) -> this.journal.record(region, write.key(), notServing(region)));
 				return CompletableFuture.completedFuture(result);
 			}
@@ -89,7 +99,13 @@ public final class Replicator {
 					this.journal.record(region, write.key(), notServing(region));
 				}
 				else if (this.mode == ReplicationMode.SYNC) {
-					waits.add(replicate(region, write.key(), replica, Math.max(deadline - System.nanoTime(), 1)));
+					long remaining = deadline - System.nanoTime();
+					if (remaining < MIN_ATTEMPT_NANOS) {
+						this.journal.record(region, write.key(), "operation timeout spent");
+					}
+					else {
+						waits.add(replicate(region, write.key(), replica, remaining));
+					}
 				}
 				else if (this.inFlight.tryAcquire()) {
 					replicate(region, write.key(), replica, this.timeoutNanos).whenComplete((v, ex) -> this.inFlight.release());
@@ -107,7 +123,8 @@ public final class Replicator {
 		for (int i = from; i < all.size(); i++) {
 			Region region = all.get(i);
 			long remaining = deadline - System.nanoTime();
-			if (!region.isServing() || remaining <= 0) {
+			if (!region.isServing() || remaining < MIN_ATTEMPT_NANOS) {
+				// A call with (almost) no time left would fail and count against a healthy region's breaker.
 				skipped.add(region);
 				continue;
 			}
@@ -138,6 +155,22 @@ public final class Replicator {
 			}
 			return null;
 		});
+	}
+
+	/**
+	 * Waits, at shutdown, for the replications in flight, so that any that fails is journaled while
+	 * the clients can still write the journal.
+	 */
+	public void close() {
+		try {
+			// All permits free means nothing is in flight.
+			if (this.inFlight.tryAcquire(this.maxInFlight, 2, TimeUnit.SECONDS)) {
+				this.inFlight.release(this.maxInFlight);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static String notServing(Region region) {
