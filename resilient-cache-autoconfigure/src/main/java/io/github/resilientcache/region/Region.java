@@ -203,20 +203,13 @@ public final class Region {
 			return CompletableFuture.failedFuture(notPermitted());
 		}
 		long start = System.nanoTime();
-		// A copy, so that our timeout never completes (and disturbs) Redisson's own future.
-		CompletableFuture<T> result = new CompletableFuture<>();
+		CompletableFuture<T> result;
 		try {
-			start(operation, start + Math.max(timeoutNanos, 1)).whenComplete((value, ex) -> {
-				if (ex != null) {
-					result.completeExceptionally(ex);
-				}
-				else {
-					result.complete(value);
-				}
-			});
+			// A dependent copy, so that our timeout never completes (and disturbs) Redisson's own future.
+			result = start(operation, start + Math.max(timeoutNanos, 1)).toCompletableFuture().thenApply(Function.identity());
 		}
 		catch (RuntimeException ex) {
-			result.completeExceptionally(ex);
+			result = CompletableFuture.failedFuture(ex);
 		}
 		return result.orTimeout(Math.max(timeoutNanos, 1), TimeUnit.NANOSECONDS).handle((value, ex) -> {
 			if (ex == null) {
@@ -232,32 +225,17 @@ public final class Region {
 		if (this.connected) {
 			return operation.apply(this.store);
 		}
-		CompletableFuture<T> result = new CompletableFuture<>();
 		try {
-			this.connector.execute(() -> {
+			return CompletableFuture.supplyAsync(() -> {
 				if (System.nanoTime() - deadline >= 0) {
-					result.completeExceptionally(new RegionFailureException(this.name, "no answer within the deadline (connecting)", null));
-					return;
+					throw new RegionFailureException(this.name, "no answer within the deadline (connecting)", null);
 				}
-				try {
-					operation.apply(this.store).whenComplete((value, ex) -> {
-						if (ex != null) {
-							result.completeExceptionally(ex);
-						}
-						else {
-							result.complete(value);
-						}
-					});
-				}
-				catch (RuntimeException ex) {
-					result.completeExceptionally(ex);
-				}
-			});
+				return operation.apply(this.store);
+			}, this.connector).thenCompose(Function.identity());
 		}
 		catch (RejectedExecutionException ex) {
-			result.completeExceptionally(new RegionFailureException(this.name, "still connecting", null));
+			return CompletableFuture.failedFuture(new RegionFailureException(this.name, "still connecting", null));
 		}
-		return result;
 	}
 
 	private RegionFailureException notPermitted() {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.resilientcache.test.RedisRegions;
+import io.github.resilientcache.testapp.TestApplications;
 import io.github.resilientcache.testapp.AccountService;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -30,14 +31,7 @@ final class WebApplications {
 	 * @return the running context; close it to stop the application
 	 */
 	static ConfigurableApplicationContext start(RedisRegions regions, String local, String... extra) {
-		List<String> properties = new ArrayList<>(List.of(regions.properties()));
-		properties.add("resilient-cache.local-region=" + local);
-		properties.add("resilient-cache.codec.allowed-packages=io.github.resilientcache.testapp");
-		properties.add("resilient-cache.circuit-breaker.minimum-number-of-calls=5");
-		properties.add("resilient-cache.circuit-breaker.sliding-window-size=10");
-		properties.add("resilient-cache.reconciliation.enabled=false");
-		properties.add("resilient-cache.probe.interval=100ms");
-		properties.add("resilient-cache.probe.jitter=20ms");
+		List<String> properties = TestApplications.properties(regions, local);
 		properties.add("resilient-cache.stream.interval=200ms");
 		properties.add("resilient-cache.stream.enabled=true");
 		properties.add("server.port=0");

@@ -31,6 +31,21 @@ public final class TestApplications {
 	 * @return the runner
 	 */
 	public static ApplicationContextRunner runner(RedisRegions regions, String local) {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ResilientCacheAutoConfiguration.class, ResilientCacheRecoveryAutoConfiguration.class,
+					CircuitBreakerAutoConfiguration.class, CacheAutoConfiguration.class))
+			.withUserConfiguration(ServiceConfiguration.class)
+			.withPropertyValues(properties(regions, local).toArray(String[]::new));
+	}
+
+	/**
+	 * The properties of an application instance of a test: its regions and local region, and short
+	 * breaker windows and probe intervals so that tests stay short.
+	 * @param regions the test's regions
+	 * @param local the local region
+	 * @return the properties
+	 */
+	public static List<String> properties(RedisRegions regions, String local) {
 		List<String> properties = new ArrayList<>(List.of(regions.properties()));
 		properties.add("resilient-cache.local-region=" + local);
 		properties.add("resilient-cache.codec.allowed-packages=io.github.resilientcache.testapp");
@@ -39,11 +54,7 @@ public final class TestApplications {
 		properties.add("resilient-cache.reconciliation.enabled=false");
 		properties.add("resilient-cache.probe.interval=100ms");
 		properties.add("resilient-cache.probe.jitter=20ms");
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(ResilientCacheAutoConfiguration.class, ResilientCacheRecoveryAutoConfiguration.class, CircuitBreakerAutoConfiguration.class,
-					CacheAutoConfiguration.class))
-			.withUserConfiguration(ServiceConfiguration.class)
-			.withPropertyValues(properties.toArray(String[]::new));
+		return properties;
 	}
 
 	@Configuration(proxyBeanMethods = false)
