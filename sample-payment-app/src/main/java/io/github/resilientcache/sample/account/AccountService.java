@@ -1,58 +1,69 @@
 package io.github.resilientcache.sample.account;
 
-import java.math.BigDecimal;
-
-import org.springframework.cache.annotation.CacheEvict;
-import org.springframework.cache.annotation.CachePut;
 import org.springframework.cache.annotation.Cacheable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Accounts, read through the multi-region {@code accounts} cache. Plain Spring caching annotations:
- * the starter decides which region answers and replicates every change to the other regions.
+ * Accounts, read through the multi-region {@code accounts} and {@code balances} caches. Plain Spring
+ * caching annotations: the starter decides which region answers and replicates every change to
+ * the other regions.
+ * <p>
+ * Changes are made in a transaction and only announced ({@link AccountChanged}); the entries are
+ * evicted by {@link AccountCacheEvictions} once that transaction has committed, never before: an
+ * eviction before the commit would let a concurrent read put the old row back in the cache.
  */
 @Service
 public class AccountService {
 
-	private final AccountRecords records;
+	private final AccountRepository repository;
 
-	public AccountService(AccountRecords records) {
-		this.records = records;
+	private final ApplicationEventPublisher events;
+
+	public AccountService(AccountRepository repository, ApplicationEventPublisher events) {
+		this.repository = repository;
+		this.events = events;
 	}
 
 	/**
-	 * Reads an account: from the cache when it holds it, else from the system of record.
+	 * Reads an account: from the cache when it holds it, else from the database. {@code sync}: one
+	 * load per key at a time in this instance, so that a hot account that expires or is evicted
+	 * under load is read from the database once, not by every waiting request.
 	 * @param id the account id
 	 * @return the account
 	 * @throws AccountNotFoundException if there is no such account
 	 */
-	@Cacheable("accounts")
+	@Cacheable(cacheNames = "accounts", sync = true)
 	public Account find(String id) {
-		return this.records.find(id).orElseThrow(() -> new AccountNotFoundException(id));
+		return this.repository.find(id).orElseThrow(() -> new AccountNotFoundException(id));
 	}
 
 	/**
-	 * Blocks the account's card, then evicts the account in every region so that no region can
-	 * authorize a payment against the cached, unblocked card.
+	 * Reads an account's balance, for display: from the cache when it holds it, else from the database.
 	 * @param id the account id
-	 * @return the changed account
+	 * @return the balance
 	 * @throws AccountNotFoundException if there is no such account
 	 */
-	@CacheEvict("accounts")
-	public Account blockCard(String id) {
-		return this.records.update(id, Account::withCardBlocked).orElseThrow(() -> new AccountNotFoundException(id));
+	@Cacheable(cacheNames = "balances", sync = true)
+	public AccountBalance balance(String id) {
+		return this.repository.balance(id).orElseThrow(() -> new AccountNotFoundException(id));
 	}
 
 	/**
-	 * Sets the account's balance and writes the new account to the cache (write-through).
+	 * Sets the card status; the cached account is evicted in every region after the commit.
 	 * @param id the account id
-	 * @param balance the new balance
-	 * @return the changed account
+	 * @param status the new status
+	 * @return the account as committed
 	 * @throws AccountNotFoundException if there is no such account
 	 */
-	@CachePut(cacheNames = "accounts", key = "#id")
-	public Account updateBalance(String id, BigDecimal balance) {
-		return this.records.update(id, (account) -> account.withBalance(balance)).orElseThrow(() -> new AccountNotFoundException(id));
+	@Transactional
+	public Account changeCardStatus(String id, CardStatus status) {
+		if (!this.repository.setCardStatus(id, status)) {
+			throw new AccountNotFoundException(id);
+		}
+		this.events.publishEvent(AccountChanged.cardStatus(id));
+		return this.repository.find(id).orElseThrow(() -> new AccountNotFoundException(id));
 	}
 
 }
