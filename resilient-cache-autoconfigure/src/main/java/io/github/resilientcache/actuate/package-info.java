@@ -1,5 +1,6 @@
 /**
- * Health, endpoint, metrics and events: observes the other packages, never drives them.
+ * Health, endpoint, metrics, live stream and configuration sanitizing: observes the other packages
+ * and never drives them, except for the endpoint's write operations, which an operator asks for.
  */
 @NullMarked
 package io.github.resilientcache.actuate;

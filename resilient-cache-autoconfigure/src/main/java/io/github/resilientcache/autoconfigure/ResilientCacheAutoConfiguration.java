@@ -8,6 +8,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.common.circuitbreaker.configuration.CommonCircuitBreakerConfigurationProperties;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilientcache.cache.AllowlistJsonValueCodec;
+import io.github.resilientcache.cache.CacheOperationTimer;
 import io.github.resilientcache.cache.CacheSettings;
 import io.github.resilientcache.cache.MultiRegionCacheManager;
 import io.github.resilientcache.cache.ValueCodec;
@@ -105,13 +106,14 @@ public final class ResilientCacheAutoConfiguration {
 	}
 
 	@Bean
-	MultiRegionCacheManager cacheManager(Regions regions, Replicator replicator, ValueCodec codec, ResilientCacheProperties properties) {
+	MultiRegionCacheManager cacheManager(Regions regions, Replicator replicator, ValueCodec codec, ResilientCacheProperties properties,
+			ObjectProvider<CacheOperationTimer> timer) {
 		CacheSettings defaults = new CacheSettings(properties.getKeyPrefix(), properties.getDefaultTtl(), properties.getTombstoneTtl(),
 				properties.getOperationTimeout(), properties.getMaxValueSize().toBytes(), properties.isAllowNullValues());
 		return new MultiRegionCacheManager(regions, replicator, codec, (name) -> {
 			ResilientCacheProperties.Cache cache = properties.getCaches().get(name);
 			return (cache != null && cache.getTtl() != null) ? defaults.withTtl(cache.getTtl()) : defaults;
-		});
+		}, timer.getIfAvailable(() -> CacheOperationTimer.NONE));
 	}
 
 	/**

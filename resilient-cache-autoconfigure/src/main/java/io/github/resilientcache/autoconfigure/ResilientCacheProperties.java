@@ -85,6 +85,8 @@ public class ResilientCacheProperties {
 
 	private final Reconciliation reconciliation = new Reconciliation();
 
+	private final Stream stream = new Stream();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -179,6 +181,10 @@ public class ResilientCacheProperties {
 
 	public Reconciliation getReconciliation() {
 		return this.reconciliation;
+	}
+
+	public Stream getStream() {
+		return this.stream;
 	}
 
 	/**
@@ -653,6 +659,65 @@ public class ResilientCacheProperties {
 
 		public void setMaxKeysPerSecond(int maxKeysPerSecond) {
 			this.maxKeysPerSecond = maxKeysPerSecond;
+		}
+
+	}
+
+	/**
+	 * Live stream of region states and rates as Server-Sent Events, in servlet web applications.
+	 */
+	public static class Stream {
+
+		/**
+		 * Whether the stream of region states and rates is served.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Path the stream is served at, on the application's port (not the management port).
+		 */
+		private String path = "/resilient-cache/stream";
+
+		/**
+		 * Time between two "rates" events.
+		 */
+		private Duration interval = Duration.ofSeconds(1);
+
+		/**
+		 * Largest number of clients connected at once. Past it a client gets HTTP 503.
+		 */
+		private int maxSubscribers = 16;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public int getMaxSubscribers() {
+			return this.maxSubscribers;
+		}
+
+		public void setMaxSubscribers(int maxSubscribers) {
+			this.maxSubscribers = maxSubscribers;
 		}
 
 	}

@@ -80,6 +80,12 @@ final class ResilientCachePropertiesValidator {
 		positive("reconciliation.interval", properties.getReconciliation().getInterval());
 		atLeastOne("reconciliation.batch-size", properties.getReconciliation().getBatchSize());
 		atLeastOne("reconciliation.max-keys-per-second", properties.getReconciliation().getMaxKeysPerSecond());
+		ResilientCacheProperties.Stream stream = properties.getStream();
+		positive("stream.interval", stream.getInterval());
+		atLeastOne("stream.max-subscribers", stream.getMaxSubscribers());
+		if (stream.getPath() == null || !stream.getPath().startsWith("/")) {
+			throw invalid("stream.path", String.valueOf(stream.getPath()), "Use a path starting with '/', such as /resilient-cache/stream.");
+		}
 		return local;
 	}
 

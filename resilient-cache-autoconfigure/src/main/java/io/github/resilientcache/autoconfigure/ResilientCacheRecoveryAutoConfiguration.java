@@ -5,6 +5,7 @@ import io.github.resilientcache.recovery.FailbackProber;
 import io.github.resilientcache.recovery.JournalReplayer;
 import io.github.resilientcache.recovery.ReconciliationCompletedEvent;
 import io.github.resilientcache.recovery.RegionRecovery;
+import io.github.resilientcache.recovery.RegionReplayedEvent;
 import io.github.resilientcache.recovery.RegionStatusBroadcaster;
 import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.replication.ReplayJournal;
@@ -32,8 +33,10 @@ public final class ResilientCacheRecoveryAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RegionRecovery resilientCacheRegionRecovery(ReplayJournal journal, JournalReplayer replayer, ResilientCacheProperties properties) {
-		return new RegionRecovery(journal, replayer, properties.getKeyPrefix());
+	RegionRecovery resilientCacheRegionRecovery(Regions regions, ReplayJournal journal, JournalReplayer replayer,
+			ResilientCacheProperties properties, ApplicationEventPublisher events) {
+		return new RegionRecovery(journal, replayer, properties.getKeyPrefix(),
+				(result) -> events.publishEvent(new RegionReplayedEvent(regions, result)));
 	}
 
 	@Bean

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.github.resilientcache.cache.CacheOperationTimer.Operation;
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionFailureException;
 import io.github.resilientcache.region.RegionStore;
@@ -57,12 +58,14 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 
 	private final String localRegion;
 
+	private final CacheOperationTimer timer;
+
 	private final ConcurrentHashMap<String, CompletableFuture<@Nullable Object>> loads = new ConcurrentHashMap<>();
 
 	private final Set<Class<?>> unencodableTypes = ConcurrentHashMap.newKeySet();
 
 	MultiRegionCache(String name, CacheSettings settings, ReadRouter router, Replicator replicator, HybridLogicalClock clock,
-			ValueCodec codec) {
+			ValueCodec codec, CacheOperationTimer timer) {
 		super(settings.allowNullValues());
 		this.name = name;
 		this.keys = new CacheKeys(settings.keyPrefix(), name);
@@ -73,6 +76,7 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 		this.codec = codec;
 		this.statistics = new CacheStatistics(router.order());
 		this.localRegion = router.order().get(0).name();
+		this.timer = timer;
 	}
 
 	@Override
@@ -98,7 +102,8 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 	@Override
 	protected @Nullable Object lookup(Object key) {
 		String redisKey = this.keys.redisKey(key);
-		long deadline = System.nanoTime() + this.settings.timeoutNanos();
+		long start = System.nanoTime();
+		long deadline = start + this.settings.timeoutNanos();
 		List<Region> order = this.router.order();
 		for (int i = 0; i < order.size(); i++) {
 			Region region = order.get(i);
@@ -111,13 +116,16 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 			}
 			try {
 				byte[] raw = region.call((store) -> store.get(redisKey), region.attemptNanos(remaining));
-				return decode(i, region, redisKey, raw);
+				Object value = decode(i, region, redisKey, raw);
+				this.timer.record(this.name, Operation.GET, region.name(), System.nanoTime() - start);
+				return value;
 			}
 			catch (RegionFailureException ex) {
 				logger.debug("Read failed over", ex);
 			}
 		}
 		this.statistics.recordUnavailable();
+		this.timer.record(this.name, Operation.GET, CacheOperationTimer.NO_REGION, System.nanoTime() - start);
 		return null;
 	}
 
@@ -153,12 +161,28 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 			}
 			int index = i;
 			return region.callAsync((store) -> store.get(redisKey), region.attemptNanos(remaining))
-				.handle((raw, ex) -> (ex == null) ? CompletableFuture.completedFuture(decode(index, region, redisKey, raw))
+				.handle((raw, ex) -> (ex == null) ? CompletableFuture.completedFuture(decodeTimed(index, region, redisKey, raw, deadline))
 						: readAsync(redisKey, index + 1, deadline))
 				.thenCompose(Function.identity());
 		}
 		this.statistics.recordUnavailable();
+		recordSince(Operation.GET, CacheOperationTimer.NO_REGION, deadline - this.settings.timeoutNanos());
 		return CompletableFuture.completedFuture(null);
+	}
+
+	private @Nullable Object decodeTimed(int index, Region region, String redisKey, byte @Nullable [] raw, long deadline) {
+		Object value = decode(index, region, redisKey, raw);
+		recordSince(Operation.GET, region.name(), deadline - this.settings.timeoutNanos());
+		return value;
+	}
+
+	private void recordSince(Operation operation, String region, long start) {
+		this.timer.record(this.name, operation, region, System.nanoTime() - start);
+	}
+
+	private void recordWrite(Operation operation, @Nullable WriteResult<?> result, long start) {
+		recordSince(operation, (result != null && result.taken()) ? this.router.order().get(result.region()).name() : CacheOperationTimer.NO_REGION,
+				start);
 	}
 
 	/**
@@ -240,12 +264,14 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 
 	@Override
 	public void put(Object key, @Nullable Object value) {
-		await(writeValue(this.keys.redisKey(key), value));
+		long start = System.nanoTime();
+		recordWrite(Operation.PUT, await(writeValue(this.keys.redisKey(key), value)), start);
 	}
 
 	@Override
 	public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
 		String redisKey = this.keys.redisKey(key);
+		long start = System.nanoTime();
 		StoredEntry entry = toEntry(value);
 		if (entry == null) {
 			// Not cacheable: unlike put, the existing value stays, since putIfAbsent never replaces it.
@@ -255,6 +281,7 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 		Write<byte @Nullable []> write = new Write<>(redisKey, (store) -> store.writeIfAbsent(redisKey, entry, ttl),
 				(existing) -> (existing == null) ? (store) -> store.write(redisKey, entry, ttl) : null);
 		WriteResult<byte @Nullable []> result = await(this.replicator.write(write));
+		recordWrite(Operation.PUT, result, start);
 		if (result == null || !result.taken()) {
 			return null;
 		}
@@ -265,12 +292,15 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 
 	@Override
 	public void evict(Object key) {
-		await(evictKey(this.keys.redisKey(key)));
+		long start = System.nanoTime();
+		recordWrite(Operation.EVICT, await(evictKey(this.keys.redisKey(key))), start);
 	}
 
 	@Override
 	public boolean evictIfPresent(Object key) {
+		long start = System.nanoTime();
 		WriteResult<RegionStore.WriteOutcome> result = await(evictKey(this.keys.redisKey(key)));
+		recordWrite(Operation.EVICT, result, start);
 		return result != null && result.taken() && result.value() != null && result.value().wasPresent();
 	}
 
@@ -287,7 +317,10 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 
 	private @Nullable WriteResult<Long> clearAll() {
 		String pattern = this.keys.pattern();
-		return await(this.replicator.write(Write.everywhere(ReplayJournal.clearMarker(pattern), (store) -> store.deleteByPattern(pattern))));
+		long start = System.nanoTime();
+		WriteResult<Long> result = await(this.replicator.write(Write.everywhere(ReplayJournal.clearMarker(pattern), (store) -> store.deleteByPattern(pattern))));
+		recordWrite(Operation.CLEAR, result, start);
+		return result;
 	}
 
 	private CompletableFuture<WriteResult<RegionStore.WriteOutcome>> writeValue(String redisKey, @Nullable Object value) {

@@ -2,8 +2,11 @@ package io.github.resilientcache.cache;
 
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.github.resilientcache.region.Regions;
@@ -36,6 +39,10 @@ public class MultiRegionCacheManager implements CacheManager {
 
 	private final Function<String, CacheSettings> settings;
 
+	private final CacheOperationTimer timer;
+
+	private final List<Consumer<? super String>> cacheCreatedListeners = new CopyOnWriteArrayList<>();
+
 	/**
 	 * Creates the manager.
 	 * @param regions the regions
@@ -44,22 +51,58 @@ public class MultiRegionCacheManager implements CacheManager {
 	 * @param settings the settings of each cache name
 	 */
 	public MultiRegionCacheManager(Regions regions, Replicator replicator, ValueCodec codec, Function<String, CacheSettings> settings) {
+		this(regions, replicator, codec, settings, CacheOperationTimer.NONE);
+	}
+
+	/**
+	 * Creates the manager.
+	 * @param regions the regions
+	 * @param replicator the write path
+	 * @param codec the value codec
+	 * @param settings the settings of each cache name
+	 * @param timer told how long each operation took
+	 */
+	public MultiRegionCacheManager(Regions regions, Replicator replicator, ValueCodec codec, Function<String, CacheSettings> settings,
+			CacheOperationTimer timer) {
 		Assert.notNull(regions, "'regions' must not be null");
 		Assert.notNull(replicator, "'replicator' must not be null");
 		Assert.notNull(codec, "'codec' must not be null");
 		Assert.notNull(settings, "'settings' must not be null");
+		Assert.notNull(timer, "'timer' must not be null");
 		this.regions = regions;
 		this.router = new ReadRouter(regions, replicator.journal());
 		this.replicator = replicator;
 		this.clock = new HybridLogicalClock();
 		this.codec = codec;
 		this.settings = settings;
+		this.timer = timer;
 	}
 
 	@Override
 	public @Nullable Cache getCache(String name) {
-		return this.caches.computeIfAbsent(name,
-				(cacheName) -> new MultiRegionCache(cacheName, this.settings.apply(cacheName), this.router, this.replicator, this.clock, this.codec));
+		MultiRegionCache cache = this.caches.get(name);
+		if (cache != null) {
+			return cache;
+		}
+		MultiRegionCache created = new MultiRegionCache(name, this.settings.apply(name), this.router, this.replicator, this.clock, this.codec,
+				this.timer);
+		cache = this.caches.putIfAbsent(name, created);
+		if (cache != null) {
+			return cache;
+		}
+		// Outside any lock of the map: a listener may read the manager (its statistics) freely.
+		this.cacheCreatedListeners.forEach((listener) -> listener.accept(name));
+		return created;
+	}
+
+	/**
+	 * Registers a listener told the name of each cache when it is created (caches are created on
+	 * first use), e.g. to bind its meters.
+	 * @param listener the listener, called on the thread that first used the cache
+	 */
+	public void addCacheCreatedListener(Consumer<? super String> listener) {
+		Assert.notNull(listener, "'listener' must not be null");
+		this.cacheCreatedListeners.add(listener);
 	}
 
 	@Override

@@ -94,16 +94,21 @@ public final class FailbackProber implements SmartLifecycle {
 	}
 
 	@Override
-	public synchronized void stop() {
-		if (this.executor != null) {
-			this.executor.shutdownNow();
+	public void stop() {
+		ScheduledExecutorService stopping;
+		synchronized (this) {
+			stopping = this.executor;
+			this.executor = null;
+		}
+		if (stopping != null) {
+			stopping.shutdownNow();
+			// Outside the lock: a round that is finishing calls scheduleNext(), which takes it.
 			try {
-				this.executor.awaitTermination(5, TimeUnit.SECONDS);
+				stopping.awaitTermination(5, TimeUnit.SECONDS);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
-			this.executor = null;
 		}
 	}
 

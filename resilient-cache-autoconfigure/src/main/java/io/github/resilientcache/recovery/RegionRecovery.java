@@ -3,6 +3,7 @@ package io.github.resilientcache.recovery;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionState;
@@ -31,10 +32,25 @@ public final class RegionRecovery {
 
 	private final Map<String, ReplayResult> lastResyncs = new ConcurrentHashMap<>();
 
+	private final Consumer<ReplayResult> listener;
+
 	public RegionRecovery(ReplayJournal journal, JournalReplayer replayer, String keyPrefix) {
+		this(journal, replayer, keyPrefix, (result) -> {
+		});
+	}
+
+	/**
+	 * Creates the recovery.
+	 * @param journal the journal
+	 * @param replayer what replays a region's journal
+	 * @param keyPrefix the key prefix, for the replay lock
+	 * @param listener told of every replay's result, on the thread that ran it
+	 */
+	public RegionRecovery(ReplayJournal journal, JournalReplayer replayer, String keyPrefix, Consumer<ReplayResult> listener) {
 		this.journal = journal;
 		this.replayer = replayer;
 		this.keyPrefix = keyPrefix;
+		this.listener = listener;
 	}
 
 	/**
@@ -103,6 +119,7 @@ public final class RegionRecovery {
 			if (result.keys() > 0 || result.resync()) {
 				logger.info("Region '" + region.name() + "': " + result.describe());
 			}
+			notifyListener(result);
 			return result;
 		}
 		catch (InterruptedException ex) {
@@ -113,6 +130,15 @@ public final class RegionRecovery {
 			if (locked && lock != null && lock.isHeldByCurrentThread()) {
 				lock.unlock();
 			}
+		}
+	}
+
+	private void notifyListener(ReplayResult result) {
+		try {
+			this.listener.accept(result);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Replay listener failed on region '" + result.region() + "'", ex);
 		}
 	}
 

@@ -1,0 +1,210 @@
+package io.github.resilientcache.actuate;
+
+import io.micrometer.common.docs.KeyName;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.docs.MeterDocumentation;
+
+/**
+ * Every meter of the multi-region cache, with its type, tags and description. Counters read the
+ * cache's own counters ({@code FunctionCounter}), so they cost nothing on the hot path; they start
+ * when the cache is first used, or at start for region and recovery meters.
+ */
+public enum ResilientCacheMeters implements MeterDocumentation {
+
+	/**
+	 * Reads answered by a region, by result.
+	 */
+	CACHE_GETS("resilient.cache.gets", Meter.Type.COUNTER, "Reads answered by a region, by result (hit or miss)",
+			Tag.CACHE, Tag.REGION, Tag.RESULT),
+
+	/**
+	 * Values written, by the region that took the write first.
+	 */
+	CACHE_PUTS("resilient.cache.puts", Meter.Type.COUNTER, "Values written, by the region that took the write first",
+			Tag.CACHE, Tag.REGION),
+
+	/**
+	 * Evictions, by the region that took them first.
+	 */
+	CACHE_EVICTIONS("resilient.cache.evictions", Meter.Type.COUNTER, "Evictions, by the region that took them first",
+			Tag.CACHE, Tag.REGION),
+
+	/**
+	 * Entries that could not be decoded and were evicted.
+	 */
+	CACHE_POISONED("resilient.cache.poisoned", Meter.Type.COUNTER, "Entries that could not be decoded and were evicted",
+			Tag.CACHE, Tag.REGION),
+
+	/**
+	 * Reads answered by a region other than the local one.
+	 */
+	CACHE_FAILOVERS("resilient.cache.failovers", Meter.Type.COUNTER, "Reads answered by a region other than the local one",
+			Tag.CACHE),
+
+	/**
+	 * Reads no region could answer, treated as misses.
+	 */
+	CACHE_UNAVAILABLE("resilient.cache.unavailable", Meter.Type.COUNTER, "Reads no region could answer, treated as misses",
+			Tag.CACHE),
+
+	/**
+	 * Values not cached because they were too large or could not be encoded.
+	 */
+	CACHE_NOT_CACHED("resilient.cache.not.cached", Meter.Type.COUNTER, "Values not cached: too large or not encodable",
+			Tag.CACHE),
+
+	/**
+	 * Time an operation held its caller, failover included.
+	 */
+	CACHE_LATENCY("resilient.cache.latency", Meter.Type.TIMER,
+			"Time an operation held its caller, failover included, by the region that answered (none when no region did)",
+			Tag.CACHE, Tag.OPERATION, Tag.REGION),
+
+	/**
+	 * State of a region as a number.
+	 */
+	REGION_STATE("resilient.region.state", Meter.Type.GAUGE, "State of a region: 0 UP, 1 RECOVERING, 2 OPEN, 3 OFFLINE",
+			Tag.REGION),
+
+	/**
+	 * One gauge per region and state: 1 when the region is in that state.
+	 */
+	REGION_IN_STATE("resilient.region.in.state", Meter.Type.GAUGE, "1 when the region is in the state of the state tag, else 0",
+			Tag.REGION, Tag.STATE),
+
+	/**
+	 * State changes of a region, by the state entered.
+	 */
+	REGION_TRANSITIONS("resilient.region.transitions", Meter.Type.COUNTER, "State changes of a region, by the state entered",
+			Tag.REGION, Tag.STATE),
+
+	/**
+	 * Background replications in flight.
+	 */
+	REPLICATION_IN_FLIGHT("resilient.replication.in.flight", Meter.Type.GAUGE, "Background replications in flight"),
+
+	/**
+	 * Replications completed.
+	 */
+	REPLICATION_COMPLETED("resilient.replication.completed", Meter.Type.COUNTER, "Replications to another region completed"),
+
+	/**
+	 * Time replications took (count and total, from the write path's counters).
+	 */
+	REPLICATION_LAG("resilient.replication.lag", Meter.Type.TIMER, "Time a replication to another region took"),
+
+	/**
+	 * Keys journaled for a region that it has not received yet.
+	 */
+	JOURNAL_DEPTH("resilient.journal.depth", Meter.Type.GAUGE, "Keys journaled for a region that it has not received yet",
+			Tag.REGION),
+
+	/**
+	 * Writes a region missed and got in its journal.
+	 */
+	JOURNAL_RECORDED("resilient.journal.recorded", Meter.Type.COUNTER, "Writes a region missed, recorded in its journal",
+			Tag.REGION),
+
+	/**
+	 * Keys replayed into a region from its journal.
+	 */
+	REPLAY_ENTRIES("resilient.replay.entries", Meter.Type.COUNTER, "Keys replayed into a region from its journal", Tag.REGION),
+
+	/**
+	 * Keys whose regions disagreed in an anti-entropy run.
+	 */
+	RECONCILIATION_DIVERGENT("resilient.reconciliation.divergent", Meter.Type.COUNTER,
+			"Keys whose regions disagreed in an anti-entropy run"),
+
+	/**
+	 * Keys repaired by anti-entropy.
+	 */
+	RECONCILIATION_REPAIRED("resilient.reconciliation.repaired", Meter.Type.COUNTER, "Keys repaired by anti-entropy"),
+
+	/**
+	 * Time an anti-entropy run took.
+	 */
+	RECONCILIATION_DURATION("resilient.reconciliation.duration", Meter.Type.TIMER, "Time an anti-entropy run took (skipped runs excluded)");
+
+	private final String name;
+
+	private final Meter.Type type;
+
+	private final String description;
+
+	private final KeyName[] keyNames;
+
+	ResilientCacheMeters(String name, Meter.Type type, String description, KeyName... keyNames) {
+		this.name = name;
+		this.type = type;
+		this.description = description;
+		this.keyNames = keyNames;
+	}
+
+	@Override
+	public String getName() {
+		return this.name;
+	}
+
+	@Override
+	public Meter.Type getType() {
+		return this.type;
+	}
+
+	@Override
+	public KeyName[] getKeyNames() {
+		return this.keyNames.clone();
+	}
+
+	/**
+	 * What the meter measures, as registered with it.
+	 * @return the description
+	 */
+	public String getDescription() {
+		return this.description;
+	}
+
+	/**
+	 * Tags of the meters.
+	 */
+	public enum Tag implements KeyName {
+
+		/**
+		 * Cache name.
+		 */
+		CACHE("cache"),
+
+		/**
+		 * Region name; {@code none} for an operation no region answered.
+		 */
+		REGION("region"),
+
+		/**
+		 * {@code hit} or {@code miss}.
+		 */
+		RESULT("result"),
+
+		/**
+		 * {@code get}, {@code put}, {@code evict} or {@code clear}.
+		 */
+		OPERATION("operation"),
+
+		/**
+		 * {@code UP}, {@code RECOVERING}, {@code OPEN} or {@code OFFLINE}.
+		 */
+		STATE("state");
+
+		private final String key;
+
+		Tag(String key) {
+			this.key = key;
+		}
+
+		@Override
+		public String asString() {
+			return this.key;
+		}
+
+	}
+
+}

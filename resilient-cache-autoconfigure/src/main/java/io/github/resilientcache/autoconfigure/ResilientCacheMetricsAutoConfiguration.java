@@ -1,0 +1,46 @@
+package io.github.resilientcache.autoconfigure;
+
+import io.github.resilientcache.actuate.CacheLatencyTimer;
+import io.github.resilientcache.actuate.ResilientCacheMetrics;
+import io.github.resilientcache.cache.CacheOperationTimer;
+import io.github.resilientcache.cache.MultiRegionCacheManager;
+import io.github.resilientcache.region.Regions;
+import io.github.resilientcache.replication.ReplayJournal;
+import io.github.resilientcache.replication.Replicator;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the cache's Micrometer meters ({@link io.github.resilientcache.actuate.ResilientCacheMeters}):
+ * a {@link MeterBinder} for counters and gauges, and the latency timer the cache manager records
+ * into when a {@link MeterRegistry} exists. Resilience4j's own meters of each region's breaker
+ * ({@code resilience4j.circuitbreaker.*}, tag {@code name=resilient-cache-<region>}) come from its
+ * auto-configuration.
+ */
+@AutoConfiguration(after = ResilientCacheRecoveryAutoConfiguration.class,
+		afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+@ConditionalOnClass(MeterBinder.class)
+@ConditionalOnBean({ Regions.class, MultiRegionCacheManager.class })
+public final class ResilientCacheMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ResilientCacheMetrics resilientCacheMetrics(Regions regions, MultiRegionCacheManager cacheManager, ReplayJournal journal,
+			Replicator replicator) {
+		return new ResilientCacheMetrics(regions, cacheManager, journal, replicator);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(CacheOperationTimer.class)
+	@ConditionalOnBean(MeterRegistry.class)
+	CacheLatencyTimer resilientCacheLatencyTimer(MeterRegistry registry, Regions regions) {
+		return new CacheLatencyTimer(registry, regions);
+	}
+
+}

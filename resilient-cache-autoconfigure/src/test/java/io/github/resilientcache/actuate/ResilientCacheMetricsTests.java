@@ -1,0 +1,176 @@
+package io.github.resilientcache.actuate;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerMetricsAutoConfiguration;
+import io.github.resilientcache.autoconfigure.ResilientCacheMetricsAutoConfiguration;
+import io.github.resilientcache.recovery.AntiEntropyReconciler;
+import io.github.resilientcache.recovery.RegionRecovery;
+import io.github.resilientcache.region.Regions;
+import io.github.resilientcache.test.RedisRegions;
+import io.github.resilientcache.testapp.AccountService;
+import io.github.resilientcache.testapp.TestApplications;
+import io.micrometer.common.docs.KeyName;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.search.RequiredSearch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The meters of {@link ResilientCacheMeters} in a context with Micrometer's auto-configuration, as
+ * real traffic flows through real Redis servers and a region fails.
+ */
+class ResilientCacheMetricsTests {
+
+	@RegisterExtension
+	static final RedisRegions regions = RedisRegions.named("east", "west");
+
+	private final ApplicationContextRunner runner = TestApplications.runner(regions, "east")
+		.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+				CompositeMeterRegistryAutoConfiguration.class, CircuitBreakerMetricsAutoConfiguration.class,
+				ResilientCacheMetricsAutoConfiguration.class));
+
+	@Test
+	void everyDocumentedMeterIsRegisteredWithItsTypeAndTags() {
+		this.runner.run((context) -> {
+			AccountService service = context.getBean(AccountService.class);
+			service.find("m1");
+			service.find("m1");
+			service.setBalance("m1", BigDecimal.ONE);
+			service.blockCard("m1");
+			context.getBean(AntiEntropyReconciler.class).reconcileNow();
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			for (ResilientCacheMeters documented : ResilientCacheMeters.values()) {
+				Collection<Meter> meters = registry.find(documented.getName()).meters();
+				assertThat(meters).as(documented.getName()).isNotEmpty();
+				Set<String> keys = Arrays.stream(documented.getKeyNames()).map(KeyName::asString).collect(Collectors.toSet());
+				for (Meter meter : meters) {
+					assertThat(meter.getId().getType()).as(documented.getName()).isEqualTo(documented.getType());
+					assertThat(meter.getId().getTags().stream().map(Tag::getKey).collect(Collectors.toSet())).as(documented.getName())
+						.isEqualTo(keys);
+					assertThat(meter.getId().getDescription()).isEqualTo(documented.getDescription());
+				}
+			}
+			assertThat(registry.getMeters().stream().map((meter) -> meter.getId().getName()).filter((name) -> name.startsWith("resilient.")))
+				.as("every resilient.* meter is documented")
+				.allMatch((name) -> Arrays.stream(ResilientCacheMeters.values()).anyMatch((meter) -> meter.getName().equals(name)));
+		});
+	}
+
+	@Test
+	void countersFollowHitsMissesPutsAndEvictions() {
+		this.runner.run((context) -> {
+			AccountService service = context.getBean(AccountService.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			service.find("c1");
+			service.find("c1");
+			service.find("c1");
+			service.setBalance("c1", BigDecimal.TEN);
+			service.blockCard("c1");
+			assertThat(count(registry, "resilient.cache.gets", "region", "east", "result", "hit")).isEqualTo(2);
+			assertThat(count(registry, "resilient.cache.gets", "region", "east", "result", "miss")).isEqualTo(1);
+			assertThat(count(registry, "resilient.cache.puts", "region", "east")).isEqualTo(2);
+			assertThat(count(registry, "resilient.cache.evictions", "region", "east")).isEqualTo(1);
+			assertThat(count(registry, "resilient.cache.failovers")).isZero();
+			assertThat(search(registry, "resilient.cache.latency", "operation", "get", "region", "east").timer().count()).isEqualTo(3);
+			assertThat(search(registry, "resilient.cache.latency", "operation", "put", "region", "east").timer().count()).isEqualTo(2);
+			assertThat(search(registry, "resilient.cache.latency", "operation", "evict", "region", "east").timer().count()).isEqualTo(1);
+			await().atMost(Duration.ofSeconds(5)).until(() -> count(registry, "resilient.replication.completed") >= 3);
+			assertThat(registry.get("resilient.replication.lag").functionTimer().count()).isGreaterThanOrEqualTo(3);
+		});
+	}
+
+	@Test
+	void localRegionFailureCountsFailoversAndMovesTheStateGauges() {
+		this.runner.run((context) -> {
+			AccountService service = context.getBean(AccountService.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			for (int i = 0; i < 10; i++) {
+				service.find("f" + i);
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> (Long) regions.get("west").command("DBSIZE") >= 10);
+			regions.get("east").stop();
+			await().atMost(Duration.ofSeconds(10)).until(() -> {
+				service.find("f" + (System.nanoTime() % 10));
+				return gauge(registry, "resilient.region.state", "region", "east") == 2;
+			});
+			for (int i = 0; i < 10; i++) {
+				service.find("f" + i);
+			}
+			assertThat(count(registry, "resilient.cache.failovers")).isGreaterThanOrEqualTo(10);
+			assertThat(count(registry, "resilient.cache.gets", "region", "west", "result", "hit")).isGreaterThanOrEqualTo(10);
+			assertThat(gauge(registry, "resilient.region.in.state", "region", "east", "state", "OPEN")).isEqualTo(1);
+			assertThat(gauge(registry, "resilient.region.in.state", "region", "east", "state", "UP")).isZero();
+			assertThat(gauge(registry, "resilient.region.state", "region", "west")).isZero();
+			assertThat(count(registry, "resilient.region.transitions", "region", "east", "state", "OPEN")).isEqualTo(1);
+			assertThat(search(registry, "resilient.cache.latency", "operation", "get", "region", "west").timer().count()).isGreaterThanOrEqualTo(10);
+			service.setBalance("f1", BigDecimal.ONE);
+			assertThat(count(registry, "resilient.journal.recorded", "region", "east")).isPositive();
+			assertThat(gauge(registry, "resilient.journal.depth", "region", "east")).isPositive();
+		});
+	}
+
+	@Test
+	void replaysAndReconciliationsAreCounted() {
+		this.runner.run((context) -> {
+			AccountService service = context.getBean(AccountService.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			Regions all = context.getBean(Regions.class);
+			RegionRecovery recovery = context.getBean(RegionRecovery.class);
+			recovery.takeOffline(all.get("west"), "maintenance");
+			service.setBalance("p1", BigDecimal.ONE);
+			service.setBalance("p2", BigDecimal.ONE);
+			recovery.bringOnline(all.get("west"), "maintenance over");
+			// At least the two keys: a key journaled both in memory and in Redis is replayed from each.
+			assertThat(count(registry, "resilient.replay.entries", "region", "west")).isGreaterThanOrEqualTo(2);
+			await().atMost(Duration.ofSeconds(5)).until(() -> regions.get("west").command("EXISTS", "rc:accounts::p1").equals(1L));
+			regions.get("west").command("DEL", "rc:accounts::p1");
+			context.getBean(AntiEntropyReconciler.class).reconcileNow();
+			assertThat(count(registry, "resilient.reconciliation.divergent")).isEqualTo(1);
+			assertThat(count(registry, "resilient.reconciliation.repaired")).isEqualTo(1);
+			assertThat(registry.get("resilient.reconciliation.duration").timer().count()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void resilience4jRegistersTheMetersOfEachRegionBreaker() {
+		this.runner.run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.find("resilience4j.circuitbreaker.state").tag("name", "resilient-cache-east").gauges()).isNotEmpty();
+			assertThat(registry.find("resilience4j.circuitbreaker.state").tag("name", "resilient-cache-west").gauges()).isNotEmpty();
+		});
+	}
+
+	private static RequiredSearch search(MeterRegistry registry, String name, String... tags) {
+		return registry.get(name).tags(tags).tag("cache", "accounts").name(name);
+	}
+
+	private static double count(MeterRegistry registry, String name, String... tags) {
+		RequiredSearch search = registry.get(name).tags(tags);
+		if (name.startsWith("resilient.cache.")) {
+			search = search.tag("cache", "accounts");
+		}
+		return search.functionCounters().stream().mapToDouble((counter) -> counter.count()).sum();
+	}
+
+	private static double gauge(MeterRegistry registry, String name, String... tags) {
+		return registry.get(name).tags(tags).gauge().value();
+	}
+
+}
