@@ -55,15 +55,16 @@ class SamplePaymentApplicationTests {
 	}
 
 	@Test
-	void healthShowsTheDatabaseAndTheBreakerOfEachRegion() {
+	void healthShowsTheDatabaseAndEveryRegion() {
 		this.api.get("/actuator/health").expectStatus().isOk()
 			.expectBody()
 			.jsonPath("$.status").isEqualTo("UP")
 			.jsonPath("$.components.db.status").isEqualTo("UP")
-			.jsonPath("$.components.circuitBreakers.details.resilient-cache-east.details.state").isEqualTo("CLOSED")
-			.jsonPath("$.components.circuitBreakers.details.resilient-cache-west.details.state").isEqualTo("CLOSED")
-			// The starter's default, kept although the instance has properties of its own.
-			.jsonPath("$.components.circuitBreakers.details.resilient-cache-east.details.slowCallRateThreshold").isEqualTo("80.0%");
+			.jsonPath("$.components.resilientCache.status").isEqualTo("UP")
+			.jsonPath("$.components.resilientCache.details.localRegion").isEqualTo("east")
+			.jsonPath("$.components.resilientCache.details.regions.east.state").isEqualTo("UP")
+			.jsonPath("$.components.resilientCache.details.regions.west.state").isEqualTo("UP")
+			.jsonPath("$.components.resilientCache.details.regions.east.breaker").isEqualTo("CLOSED");
 	}
 
 	@Test
