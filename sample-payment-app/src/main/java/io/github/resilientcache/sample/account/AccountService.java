@@ -1,5 +1,6 @@
 package io.github.resilientcache.sample.account;
 
+import org.springframework.cache.annotation.CacheEvict;
 import org.springframework.cache.annotation.Cacheable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -10,9 +11,11 @@ import org.springframework.transaction.annotation.Transactional;
  * caching annotations: the starter decides which region answers and replicates every change to
  * the other regions.
  * <p>
- * Changes are made in a transaction and only announced ({@link AccountChanged}); the entries are
- * evicted by {@link AccountCacheEvictions} once that transaction has committed, never before: an
- * eviction before the commit would let a concurrent read put the old row back in the cache.
+ * Entries are evicted only after the change has committed, never before: an eviction before the
+ * commit would let a concurrent read put the old row back in the cache. A card status change is
+ * announced in its transaction ({@link AccountChanged}) and evicted by {@link AccountCacheEvictions}
+ * after the commit; a debit's balance is evicted by the payment service after the debit's
+ * transaction returned ({@link #balanceChanged(String)}).
  */
 @Service
 public class AccountService {
@@ -51,6 +54,18 @@ public class AccountService {
 	}
 
 	/**
+	 * Evicts the cached balance of an account whose debit has committed. Called by the payment
+	 * service once the debit's transaction has returned, not from inside it: an eviction in a
+	 * transaction callback runs before Spring returns the connection to the pool, so a slow cache
+	 * region would hold a database connection per payment and throttle every payment to the
+	 * pool's size.
+	 * @param accountId the account id
+	 */
+	@CacheEvict(cacheNames = "balances", key = "#accountId")
+	public void balanceChanged(String accountId) {
+	}
+
+	/**
 	 * Sets the card status; the cached account is evicted in every region after the commit.
 	 * @param id the account id
 	 * @param status the new status
@@ -62,7 +77,7 @@ public class AccountService {
 		if (!this.repository.setCardStatus(id, status)) {
 			throw new AccountNotFoundException(id);
 		}
-		this.events.publishEvent(AccountChanged.cardStatus(id));
+		this.events.publishEvent(new AccountChanged(id));
 		return this.repository.find(id).orElseThrow(() -> new AccountNotFoundException(id));
 	}
 

@@ -45,11 +45,11 @@ class Authorizer {
 		Account account = account(request.accountId());
 		Merchant merchant = merchant(request.merchantId());
 		Currency currency = request.currencyUnit();
-		Optional<FxRate> toAccount = this.rates.rate(currency, account.currency());
+		Optional<FxRate> toAccount = rate(currency, account.currency());
 		if (account.cardBlocked()) {
 			return new Quote(request, account, toAccount.orElse(null), DeclineReason.CARD_BLOCKED);
 		}
-		Optional<FxRate> toMerchant = this.rates.rate(currency, merchant.currency());
+		Optional<FxRate> toMerchant = rate(currency, merchant.currency());
 		if (toAccount.isEmpty() || toMerchant.isEmpty()) {
 			return new Quote(request, account, toAccount.orElse(null), DeclineReason.CURRENCY_NOT_SUPPORTED);
 		}
@@ -58,6 +58,11 @@ class Authorizer {
 			return new Quote(request, account, toAccount.get(), DeclineReason.MERCHANT_LIMIT_EXCEEDED);
 		}
 		return new Quote(request, account, toAccount.get(), null);
+	}
+
+	private Optional<FxRate> rate(Currency from, Currency to) {
+		// No cache round trip for the common case of a payment in the account's own currency.
+		return from.equals(to) ? Optional.of(FxRate.identity(from)) : this.rates.rate(from, to);
 	}
 
 	private Account account(String id) {

@@ -1,6 +1,5 @@
 package io.github.resilientcache.sample.payment;
 
-import io.github.resilientcache.sample.account.AccountChanged;
 import io.github.resilientcache.sample.account.AccountRepository;
 import io.github.resilientcache.sample.account.CardStatus;
 import io.micrometer.core.instrument.Counter;
@@ -8,7 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -29,14 +27,11 @@ class PaymentLedger {
 
 	private final AccountRepository accounts;
 
-	private final ApplicationEventPublisher events;
-
 	private final Counter staleCardStatus;
 
-	PaymentLedger(PaymentRepository payments, AccountRepository accounts, ApplicationEventPublisher events, MeterRegistry registry) {
+	PaymentLedger(PaymentRepository payments, AccountRepository accounts, MeterRegistry registry) {
 		this.payments = payments;
 		this.accounts = accounts;
-		this.events = events;
 		this.staleCardStatus = Counter.builder("sample.payments.stale.card.status")
 			.description("Payments the cache saw as allowed but the database refused because the card was blocked: stale cache reads")
 			.register(registry);
@@ -58,7 +53,6 @@ class PaymentLedger {
 			return payment;
 		}
 		if (this.accounts.debit(payment.accountId(), payment.accountAmount())) {
-			this.events.publishEvent(AccountChanged.balance(payment.accountId()));
 			return payment;
 		}
 		DeclineReason reason = refusal(payment);

@@ -2,6 +2,7 @@ package io.github.resilientcache.sample.payment;
 
 import java.util.Optional;
 
+import io.github.resilientcache.sample.account.AccountService;
 import io.github.resilientcache.sample.money.Money;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -26,12 +27,16 @@ public class PaymentService {
 
 	private final PaymentLedger ledger;
 
+	private final AccountService accounts;
+
 	private final MeterRegistry registry;
 
-	PaymentService(PaymentRepository payments, Authorizer authorizer, PaymentLedger ledger, MeterRegistry registry) {
+	PaymentService(PaymentRepository payments, Authorizer authorizer, PaymentLedger ledger, AccountService accounts,
+			MeterRegistry registry) {
 		this.payments = payments;
 		this.authorizer = authorizer;
 		this.ledger = ledger;
+		this.accounts = accounts;
 		this.registry = registry;
 	}
 
@@ -53,6 +58,10 @@ public class PaymentService {
 		Quote quote = this.authorizer.quote(request);
 		try {
 			Payment payment = this.ledger.record(idempotencyKey, quote);
+			if (payment.status() == PaymentStatus.APPROVED) {
+				// Committed, and the connection is back in the pool: a failing-over cache holds none.
+				this.accounts.balanceChanged(payment.accountId());
+			}
 			count(payment);
 			return new Authorization(payment, false);
 		}
