@@ -1,8 +1,8 @@
 // The payment service's dashboard: plain JavaScript, no build step.
 // Region states come live from the starter's Server-Sent Events stream (/resilient-cache/stream):
 // a `snapshot` on connect, a `region-state` event on every change and `rates` every second.
-// The embedded servers' states (/demo/regions), the load run (/demo/load) and the overall health
-// (/actuator/health) are polled every second.
+// The embedded servers' states (/demo/regions), the load run (/demo/load) and the health with each
+// region's breaker, journal depth and reason (/actuator/health) are polled every second.
 'use strict';
 
 const STREAM = '/resilient-cache/stream';
@@ -82,9 +82,9 @@ async function pollRegions() {
   }
   for (const region of await response.json()) {
     const target = regionModel(region.name);
-    Object.assign(target, { server: region.server, local: region.local, reason: region.reason, since: region.since });
+    Object.assign(target, { server: region.server, local: region.local });
     // The stream is the source of states (it has every change at once); this keeps them right
-    // while it reconnects. Reasons and times come from here too: the snapshot has none.
+    // while it reconnects.
     if (!model.streamLive) {
       target.state = region.state;
     }
@@ -108,6 +108,18 @@ async function pollHealth() {
   const badge = $('health');
   badge.textContent = health.status;
   badge.dataset.status = health.status;
+  // The stream's rates events carry no breaker state and no journal depth, and its snapshot no
+  // reason: the health details have them (with addresses redacted).
+  const cache = health.components && health.components.resilientCache;
+  const regions = (cache && cache.details && cache.details.regions) || {};
+  for (const [name, region] of Object.entries(regions)) {
+    const target = regionModel(name);
+    Object.assign(target, { breaker: region.breaker, journalDepth: region.journalDepth, reason: region.reason, since: region.since });
+    if (!model.streamLive) {
+      target.state = region.state;
+    }
+  }
+  renderRegions();
 }
 
 function every(millis, task) {
@@ -350,4 +362,4 @@ $('load-stop').addEventListener('click', () => stopLoad().catch((error) => toast
 connectStream();
 every(1000, pollRegions);
 every(1000, pollLoad);
-every(2000, pollHealth);
+every(1000, pollHealth);
