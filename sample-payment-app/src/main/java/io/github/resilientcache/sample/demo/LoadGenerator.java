@@ -1,6 +1,5 @@
 package io.github.resilientcache.sample.demo;
 
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;

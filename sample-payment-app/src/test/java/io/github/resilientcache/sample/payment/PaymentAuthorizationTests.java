@@ -1,6 +1,5 @@
 package io.github.resilientcache.sample.payment;
 
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,7 +85,7 @@ class PaymentAuthorizationTests {
 		String account = this.fixtures.account("1000.00", "EUR");
 		String merchant = this.fixtures.merchant("EUR", "50");
 		assertDeclined(account, merchant, "60.00", "EUR", DeclineReason.MERCHANT_LIMIT_EXCEEDED);
-		this.api.client().put().uri("/merchants/" + merchant + "/limits").contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+		this.api.client().put().uri("/merchants/" + merchant + "/limits").contentType(MediaType.APPLICATION_JSON)
 			.body("{\"maxPaymentAmount\": 75}").exchange().expectStatus().isOk().expectBody().jsonPath("$.maxPaymentAmount").isEqualTo(75.00);
 		this.api.get("/merchants/" + merchant).expectStatus().isOk().expectBody().jsonPath("$.maxPaymentAmount").isEqualTo(75.00);
 		assertThat(this.api.pay(account, merchant, "60.00", "EUR").expectStatus().isCreated().expectBody(Payment.class).returnResult()
@@ -151,10 +151,6 @@ class PaymentAuthorizationTests {
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	static BigDecimal amount(String value) {
-		return new BigDecimal(value);
 	}
 
 }
