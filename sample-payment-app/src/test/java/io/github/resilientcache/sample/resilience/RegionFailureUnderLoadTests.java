@@ -69,15 +69,17 @@ class RegionFailureUnderLoadTests {
 		start(RATE, seconds);
 		// Past the ramp, at the full rate, the local region fails...
 		await().atMost(Duration.ofSeconds(10)).until(() -> figures().sent() >= RATE * 2);
-		long sentBeforeFailure = figures().sent();
+		LoadFigures beforeFailure = figures();
+		long sentBeforeFailure = beforeFailure.sent();
 		fail.run();
 		// ...and the cache takes it out while the payments keep coming.
 		this.control.awaitState("east", RegionState.OPEN, Duration.ofSeconds(5));
 		LoadFigures figures = awaitEnd();
+		// The p99 before the failure is the machine's baseline: on a busy machine it is high too.
 		System.out.printf("[figure] local region %s under load: %d payments (%d after the failure), %d failures, "
-				+ "p50 %.1f ms, p99 %.1f ms, max %.1f ms, %.0f payments/s%n", failure, figures.completed(),
-				figures.completed() - sentBeforeFailure, figures.errors(), figures.latency().p50(), figures.latency().p99(),
-				figures.latency().max(), figures.averagePaymentsPerSecond());
+				+ "p50 %.1f ms, p99 %.1f ms, max %.1f ms, %.0f payments/s (before the failure: p99 %.1f ms)%n", failure,
+				figures.completed(), figures.completed() - sentBeforeFailure, figures.errors(), figures.latency().p50(),
+				figures.latency().p99(), figures.latency().max(), figures.averagePaymentsPerSecond(), beforeFailure.latency().p99());
 		return figures;
 	}
 
