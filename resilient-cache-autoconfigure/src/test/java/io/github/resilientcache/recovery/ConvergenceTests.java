@@ -93,9 +93,9 @@ class ConvergenceTests {
 			assertThat(errors).as("no error reached the callers").hasValue(0);
 			Regions eastRegions = east.getBean(Regions.class);
 			Regions westRegions = west.getBean(Regions.class);
-			await().atMost(Duration.ofSeconds(20)).until(() -> eastRegions.all().stream().allMatch((r) -> r.state() == RegionState.UP)
+			await().atMost(Duration.ofSeconds(40)).until(() -> eastRegions.all().stream().allMatch((r) -> r.state() == RegionState.UP)
 					&& westRegions.all().stream().allMatch((r) -> r.state() == RegionState.UP));
-			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
 				for (int i = 0; i < KEYS; i++) {
 					String key = "rc:accounts::conv-" + i;
 					assertThat(regions.get("east").command("GET", key)).as(key).isEqualTo(regions.get("west").command("GET", key));

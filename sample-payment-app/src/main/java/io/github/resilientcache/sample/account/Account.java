@@ -1,25 +1,20 @@
 package io.github.resilientcache.sample.account;
 
-import java.math.BigDecimal;
 import java.util.Currency;
 
 /**
- * An account as the payment service reads it on every authorization: cached in the
- * {@code accounts} cache of every region.
+ * An account as every authorization reads it: cached in the {@code accounts} cache of every region.
+ * The balance is not part of it: it changes with every payment, and would make this entry, read
+ * on every authorization, a miss most of the time (see {@link AccountBalance}).
  * @param id the account id
  * @param holder the account holder's name
- * @param balance the available balance
- * @param currency the currency of the balance
- * @param cardBlocked whether payments with the account's card are refused
+ * @param currency the currency of the account's balance
+ * @param cardStatus whether payments with the account's card are authorized
  */
-public record Account(String id, String holder, BigDecimal balance, Currency currency, boolean cardBlocked) {
+public record Account(String id, String holder, Currency currency, CardStatus cardStatus) {
 
-	Account withBalance(BigDecimal balance) {
-		return new Account(this.id, this.holder, balance, this.currency, this.cardBlocked);
-	}
-
-	Account withCardBlocked() {
-		return new Account(this.id, this.holder, this.balance, this.currency, true);
+	public boolean cardBlocked() {
+		return this.cardStatus == CardStatus.BLOCKED;
 	}
 
 }

@@ -1,18 +1,13 @@
 package io.github.resilientcache.sample.account;
 
-import jakarta.validation.Valid;
-
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * REST API of accounts. Errors are RFC 9457 problem details: 404 for an unknown account, 400 for
- * an invalid body.
+ * REST API of accounts. Errors are RFC 9457 problem details: 404 for an unknown account.
  */
 @RestController
 @RequestMapping("/accounts")
@@ -25,18 +20,18 @@ public class AccountController {
 	}
 
 	@GetMapping("/{id}")
-	public Account get(@PathVariable String id) {
-		return this.accounts.find(id);
+	public AccountView get(@PathVariable String id) {
+		return AccountView.of(this.accounts.find(id), this.accounts.balance(id));
 	}
 
-	@PostMapping("/{id}/block")
-	public Account blockCard(@PathVariable String id) {
-		return this.accounts.blockCard(id);
+	@PostMapping("/{id}/card/block")
+	public AccountView blockCard(@PathVariable String id) {
+		return AccountView.of(this.accounts.changeCardStatus(id, CardStatus.BLOCKED), this.accounts.balance(id));
 	}
 
-	@PutMapping("/{id}/balance")
-	public Account updateBalance(@PathVariable String id, @Valid @RequestBody BalanceUpdate update) {
-		return this.accounts.updateBalance(id, update.amount());
+	@PostMapping("/{id}/card/unblock")
+	public AccountView unblockCard(@PathVariable String id) {
+		return AccountView.of(this.accounts.changeCardStatus(id, CardStatus.ACTIVE), this.accounts.balance(id));
 	}
 
 }

@@ -1,58 +1,84 @@
 package io.github.resilientcache.sample.account;
 
-import java.math.BigDecimal;
-
 import org.springframework.cache.annotation.CacheEvict;
-import org.springframework.cache.annotation.CachePut;
 import org.springframework.cache.annotation.Cacheable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Accounts, read through the multi-region {@code accounts} cache. Plain Spring caching annotations:
- * the starter decides which region answers and replicates every change to the other regions.
+ * Accounts, read through the multi-region {@code accounts} and {@code balances} caches. Plain Spring
+ * caching annotations: the starter decides which region answers and replicates every change to
+ * the other regions.
+ * <p>
+ * Entries are evicted only after the change has committed, never before: an eviction before the
+ * commit would let a concurrent read put the old row back in the cache. A card status change is
+ * announced in its transaction ({@link AccountChanged}) and evicted by {@link AccountCacheEvictions}
+ * after the commit; a debit's balance is evicted by the payment service after the debit's
+ * transaction returned ({@link #balanceChanged(String)}).
  */
 @Service
 public class AccountService {
 
-	private final AccountRecords records;
+	private final AccountRepository repository;
 
-	public AccountService(AccountRecords records) {
-		this.records = records;
+	private final ApplicationEventPublisher events;
+
+	public AccountService(AccountRepository repository, ApplicationEventPublisher events) {
+		this.repository = repository;
+		this.events = events;
 	}
 
 	/**
-	 * Reads an account: from the cache when it holds it, else from the system of record.
+	 * Reads an account: from the cache when it holds it, else from the database. {@code sync}: one
+	 * load per key at a time in this instance, so that a hot account that expires or is evicted
+	 * under load is read from the database once, not by every waiting request.
 	 * @param id the account id
 	 * @return the account
 	 * @throws AccountNotFoundException if there is no such account
 	 */
-	@Cacheable("accounts")
+	@Cacheable(cacheNames = "accounts", sync = true)
 	public Account find(String id) {
-		return this.records.find(id).orElseThrow(() -> new AccountNotFoundException(id));
+		return this.repository.find(id).orElseThrow(() -> new AccountNotFoundException(id));
 	}
 
 	/**
-	 * Blocks the account's card, then evicts the account in every region so that no region can
-	 * authorize a payment against the cached, unblocked card.
+	 * Reads an account's balance, for display: from the cache when it holds it, else from the database.
 	 * @param id the account id
-	 * @return the changed account
+	 * @return the balance
 	 * @throws AccountNotFoundException if there is no such account
 	 */
-	@CacheEvict("accounts")
-	public Account blockCard(String id) {
-		return this.records.update(id, Account::withCardBlocked).orElseThrow(() -> new AccountNotFoundException(id));
+	@Cacheable(cacheNames = "balances", sync = true)
+	public AccountBalance balance(String id) {
+		return this.repository.balance(id).orElseThrow(() -> new AccountNotFoundException(id));
 	}
 
 	/**
-	 * Sets the account's balance and writes the new account to the cache (write-through).
+	 * Evicts the cached balance of an account whose debit has committed. Called by the payment
+	 * service once the debit's transaction has returned, not from inside it: an eviction in a
+	 * transaction callback runs before Spring returns the connection to the pool, so a slow cache
+	 * region would hold a database connection per payment and throttle every payment to the
+	 * pool's size.
+	 * @param accountId the account id
+	 */
+	@CacheEvict(cacheNames = "balances", key = "#accountId")
+	public void balanceChanged(String accountId) {
+	}
+
+	/**
+	 * Sets the card status; the cached account is evicted in every region after the commit.
 	 * @param id the account id
-	 * @param balance the new balance
-	 * @return the changed account
+	 * @param status the new status
+	 * @return the account as committed
 	 * @throws AccountNotFoundException if there is no such account
 	 */
-	@CachePut(cacheNames = "accounts", key = "#id")
-	public Account updateBalance(String id, BigDecimal balance) {
-		return this.records.update(id, (account) -> account.withBalance(balance)).orElseThrow(() -> new AccountNotFoundException(id));
+	@Transactional
+	public Account changeCardStatus(String id, CardStatus status) {
+		if (!this.repository.setCardStatus(id, status)) {
+			throw new AccountNotFoundException(id);
+		}
+		this.events.publishEvent(new AccountChanged(id));
+		return this.repository.find(id).orElseThrow(() -> new AccountNotFoundException(id));
 	}
 
 }

@@ -1,5 +1,6 @@
 /**
- * Accounts: the system of record, the cached service in front of it and its REST API.
+ * Accounts: the cached service in front of the database, the after-commit cache evictions and the
+ * REST API.
  */
 @NullMarked
 package io.github.resilientcache.sample.account;

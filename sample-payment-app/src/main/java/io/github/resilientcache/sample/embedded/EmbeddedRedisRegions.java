@@ -86,6 +86,62 @@ public final class EmbeddedRedisRegions implements AutoCloseable {
 	}
 
 	/**
+	 * Names of the regions, in the order their servers were started.
+	 * @return the region names
+	 */
+	public List<String> regions() {
+		return this.servers.stream().map(EmbeddedRedisServer::region).toList();
+	}
+
+	/**
+	 * What the region's server is doing.
+	 * @param region the region name
+	 * @return the server's state
+	 * @throws IllegalArgumentException if there is no such region
+	 */
+	public ServerState state(String region) {
+		return server(region).state();
+	}
+
+	/**
+	 * Stops the region's server, as a crash or a lost host would: connections are refused.
+	 * @param region the region name
+	 * @throws IllegalArgumentException if there is no such region
+	 */
+	public void stop(String region) {
+		logger.warn("Stopping embedded Redis of region '" + region + "' (demo)");
+		server(region).stop();
+	}
+
+	/**
+	 * Freezes the region's server (SIGSTOP): connections hang, nothing is answered.
+	 * @param region the region name
+	 * @throws IllegalArgumentException if there is no such region
+	 * @throws IllegalStateException if the server is not running
+	 */
+	public void hang(String region) {
+		logger.warn("Hanging embedded Redis of region '" + region + "' (demo, SIGSTOP)");
+		server(region).hang();
+	}
+
+	/**
+	 * Brings the region's server back: continued if hung, restarted empty on its port if stopped.
+	 * @param region the region name
+	 * @throws IllegalArgumentException if there is no such region
+	 */
+	public void restore(String region) {
+		logger.info("Restoring embedded Redis of region '" + region + "' (demo)");
+		server(region).restore();
+	}
+
+	private EmbeddedRedisServer server(String region) {
+		return this.servers.stream()
+			.filter((server) -> server.region().equals(region))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("No embedded region named '" + region + "'; regions are " + regions()));
+	}
+
+	/**
 	 * Ties the servers to the application context that uses them, for the shutdown hook.
 	 * @param context the context
 	 */

@@ -17,7 +17,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One redis-server process on a free loopback port: no persistence ({@code save ""}, no AOF), its
- * output in a log file of its own directory.
+ * output in a log file of its own directory. It can be failed on purpose, for demos and game days:
+ * {@linkplain #stop() stopped} (connections refused), {@linkplain #hang() hung} with SIGSTOP (connections
+ * accepted, nothing answered) and {@linkplain #restore() restored} (continued, or restarted empty on the
+ * same port, as a Redis without persistence comes back after a crash).
+ * <p>
+ * Thread-safe: every change of the process is made under the server's lock.
  */
 final class EmbeddedRedisServer implements AutoCloseable {
 
@@ -33,11 +38,19 @@ final class EmbeddedRedisServer implements AutoCloseable {
 
 	private final int port;
 
-	private final Process process;
+	private final Path binary;
 
-	private EmbeddedRedisServer(String region, int port, Process process) {
+	private final Path directory;
+
+	private Process process;
+
+	private ServerState state = ServerState.RUNNING;
+
+	private EmbeddedRedisServer(String region, int port, Path binary, Path directory, Process process) {
 		this.region = region;
 		this.port = port;
+		this.binary = binary;
+		this.directory = directory;
 		this.process = process;
 	}
 
@@ -56,7 +69,7 @@ final class EmbeddedRedisServer implements AutoCloseable {
 			Process process = launch(binary, directory, port, log);
 			try {
 				awaitReady(process, port, log);
-				return new EmbeddedRedisServer(region, port, process);
+				return new EmbeddedRedisServer(region, port, binary, directory, process);
 			}
 			catch (RuntimeException ex) {
 				stop(process);
@@ -80,9 +93,95 @@ final class EmbeddedRedisServer implements AutoCloseable {
 		return this.region;
 	}
 
-	@Override
-	public void close() {
+	synchronized ServerState state() {
+		if (this.state != ServerState.STOPPED && !this.process.isAlive()) {
+			this.state = ServerState.STOPPED;
+		}
+		return this.state;
+	}
+
+	/**
+	 * Stops the server: clients get refused connections until it is {@linkplain #restore() restored}.
+	 */
+	synchronized void stop() {
+		if (this.state == ServerState.HUNG) {
+			// A stopped process only acts on SIGTERM once it runs again.
+			signal("CONT");
+		}
 		stop(this.process);
+		this.state = ServerState.STOPPED;
+	}
+
+	/**
+	 * Freezes the server with SIGSTOP: the kernel still accepts connections and buffers commands,
+	 * but nothing is answered, like a server stuck in a long command or a dead host behind a
+	 * load balancer. The hardest failure for a client: it only shows as timeouts.
+	 */
+	synchronized void hang() {
+		if (state() != ServerState.RUNNING) {
+			throw new IllegalStateException("Region '" + this.region + "' is " + this.state + ", not RUNNING: only a running server can hang");
+		}
+		signal("STOP");
+		this.state = ServerState.HUNG;
+	}
+
+	/**
+	 * Brings the server back: a hung one continues (and answers the commands buffered meanwhile), a
+	 * stopped one is started again on the same port, empty. A running one is left alone.
+	 */
+	synchronized void restore() {
+		switch (state()) {
+			case HUNG -> signal("CONT");
+			case STOPPED -> restart();
+			case RUNNING -> {
+			}
+		}
+		this.state = ServerState.RUNNING;
+	}
+
+	@Override
+	public synchronized void close() {
+		if (this.state == ServerState.HUNG && this.process.isAlive()) {
+			signal("CONT");
+		}
+		stop(this.process);
+		this.state = ServerState.STOPPED;
+	}
+
+	private void restart() {
+		Path log = this.directory.resolve("redis-" + this.region + ".log");
+		Process restarted = launch(this.binary, this.directory, this.port, log);
+		try {
+			awaitReady(restarted, this.port, log);
+		}
+		catch (RuntimeException ex) {
+			stop(restarted);
+			throw new IllegalStateException("Embedded Redis of region '" + this.region + "' did not restart on port " + this.port + ": "
+					+ ex.getMessage() + System.lineSeparator() + readLog(log), ex);
+		}
+		this.process = restarted;
+	}
+
+	private void signal(String signal) {
+		long pid = this.process.pid();
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+			if (!kill.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+				kill.destroyForcibly();
+				throw new IllegalStateException("kill -" + signal + " " + pid + " did not finish");
+			}
+			if (kill.exitValue() != 0) {
+				throw new IllegalStateException("kill -" + signal + " " + pid + " failed: "
+						+ new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot run kill -" + signal + " " + pid, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while sending SIG" + signal + " to " + pid, ex);
+		}
 	}
 
 	private static Process launch(Path binary, Path directory, int port, Path log) {
@@ -91,7 +190,7 @@ final class EmbeddedRedisServer implements AutoCloseable {
 		try {
 			return new ProcessBuilder(command).directory(directory.toFile())
 				.redirectErrorStream(true)
-				.redirectOutput(log.toFile())
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
 				.start();
 		}
 		catch (IOException ex) {

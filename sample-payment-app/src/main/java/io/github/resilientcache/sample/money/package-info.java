@@ -1,0 +1,7 @@
+/**
+ * Amounts and currencies.
+ */
+@NullMarked
+package io.github.resilientcache.sample.money;
+
+import org.jspecify.annotations.NullMarked;
