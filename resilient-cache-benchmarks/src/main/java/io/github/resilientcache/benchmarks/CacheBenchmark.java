@@ -1,0 +1,139 @@
+package io.github.resilientcache.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import org.springframework.cache.Cache;
+import org.springframework.cache.CacheManager;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Get-hit, get-miss, put and evict through Spring's {@link Cache} API and through a
+ * {@code @Cacheable} proxy, for each {@link Contender}, on the same Redis servers. Sample time:
+ * percentiles of single calls, and throughput from the mean (threads / mean time per call, exact
+ * for this closed loop by Little's law).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class CacheBenchmark {
+
+	/** Keys read by the get-hit benchmarks, written before each trial. */
+	static final int KEYS = 1024;
+
+	@Param({ "starter-1", "starter-2-async", "starter-2-sync", "redisson", "redisson-nottl", "spring-data-redis" })
+	public String contender;
+
+	private ConfigurableApplicationContext context;
+
+	private Cache cache;
+
+	private AccountLookup service;
+
+	private final String[] hitKeys = new String[KEYS];
+
+	private final String[] writeKeys = new String[KEYS];
+
+	private final Account[] values = new Account[KEYS];
+
+	@Setup(Level.Trial)
+	public void start() {
+		// Every trial starts from empty servers: no contender reads another's entries or pays for its memory.
+		RedisServers servers = RedisServers.fromSystemProperties();
+		servers.flushAll();
+		this.context = Contender.of(this.contender).start(servers, Contender.ErrorHandling.DEFAULT, 0);
+		this.cache = this.context.getBean(CacheManager.class).getCache("accounts");
+		this.service = this.context.getBean(AccountLookup.class);
+		for (int i = 0; i < KEYS; i++) {
+			this.hitKeys[i] = "hit-" + i;
+			this.writeKeys[i] = "write-" + i;
+			this.values[i] = Account.of(this.writeKeys[i]);
+			this.cache.put(this.hitKeys[i], Account.of(this.hitKeys[i]));
+		}
+		for (String key : this.hitKeys) {
+			if (this.cache.get(key) == null) {
+				throw new IllegalStateException(this.contender + " did not keep " + key);
+			}
+		}
+	}
+
+	@TearDown(Level.Trial)
+	public void stop() {
+		this.context.close();
+	}
+
+	/**
+	 * Where each benchmark thread is in the key space.
+	 */
+	@State(Scope.Thread)
+	public static class Cursor {
+
+		private int next;
+
+		private long misses;
+
+		private final String missPrefix = "miss-" + Thread.currentThread().getId() + "-";
+
+		int index() {
+			this.next = (this.next + 1) & (KEYS - 1);
+			return this.next;
+		}
+
+		String missKey() {
+			return this.missPrefix + (this.misses++);
+		}
+
+	}
+
+	@Benchmark
+	public Object cacheGetHit(Cursor cursor) {
+		return this.cache.get(this.hitKeys[cursor.index()]);
+	}
+
+	@Benchmark
+	public Object cacheGetMiss(Cursor cursor) {
+		return this.cache.get(cursor.missKey());
+	}
+
+	@Benchmark
+	public void cachePut(Cursor cursor) {
+		int i = cursor.index();
+		this.cache.put(this.writeKeys[i], this.values[i]);
+	}
+
+	@Benchmark
+	public void cacheEvict(Cursor cursor) {
+		this.cache.evict(this.writeKeys[cursor.index()]);
+	}
+
+	@Benchmark
+	public Object cacheableGetHit(Cursor cursor) {
+		return this.service.find(this.hitKeys[cursor.index()]);
+	}
+
+	@Benchmark
+	public Object cacheableGetMiss(Cursor cursor) {
+		return this.service.findUncached(cursor.missKey());
+	}
+
+	@Benchmark
+	public Object cacheablePut(Cursor cursor) {
+		return this.service.update(this.writeKeys[cursor.index()]);
+	}
+
+	@Benchmark
+	public void cacheableEvict(Cursor cursor) {
+		this.service.evict(this.writeKeys[cursor.index()]);
+	}
+
+}
