@@ -1,5 +1,6 @@
 package io.github.resilientcache.benchmarks;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -19,12 +20,12 @@ public final class Benchmarks {
 		boolean quick = Boolean.getBoolean("benchmark.quick");
 		switch (which) {
 			case "cache" -> cache();
-			case "failover" -> System.out.println("todo");
+			case "failover" -> failover(quick);
 			case "replay" -> ReplayRateBenchmark.run(quick ? 2_000 : 100_000);
 			case "write" -> VersionedWriteBenchmark.run(quick);
 			case "all" -> {
 				cache();
-				System.out.println("todo");
+				failover(quick);
 				ReplayRateBenchmark.run(quick ? 2_000 : 100_000);
 				VersionedWriteBenchmark.run(quick);
 			}
@@ -35,6 +36,15 @@ public final class Benchmarks {
 	private static void cache() throws Exception {
 		List<CacheBenchmarkRun.Row> rows = CacheBenchmarkRun.run(CacheBenchmarkRun.Settings.fromSystemProperties());
 		System.out.println(CacheBenchmarkRun.tables(rows));
+	}
+
+	private static void failover(boolean quick) throws Exception {
+		Path output = Path.of(System.getProperty("benchmark.output", "target/benchmarks"));
+		FailoverResult result = FailoverBenchmark.run(FailoverBenchmark.Settings.of(quick));
+		result.print();
+		result.writeCsv(output.resolve("benchmarks-failover.csv"));
+		result.writeChart(output.resolve("benchmarks-failover.png"));
+		System.out.println("[benchmark] wrote " + output.resolve("benchmarks-failover.csv") + " and " + output.resolve("benchmarks-failover.png"));
 	}
 
 }

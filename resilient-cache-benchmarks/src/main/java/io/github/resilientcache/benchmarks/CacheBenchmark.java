@@ -1,5 +1,6 @@
 package io.github.resilientcache.benchmarks;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -51,7 +52,7 @@ public class CacheBenchmark {
 		// Every trial starts from empty servers: no contender reads another's entries or pays for its memory.
 		RedisServers servers = RedisServers.fromSystemProperties();
 		servers.flushAll();
-		this.context = Contender.of(this.contender).start(servers, Contender.ErrorHandling.DEFAULT, 0);
+		this.context = Contender.of(this.contender).start(servers, Contender.ErrorHandling.DEFAULT, 0, Duration.ofSeconds(2));
 		this.cache = this.context.getBean(CacheManager.class).getCache("accounts");
 		this.service = this.context.getBean(AccountLookup.class);
 		for (int i = 0; i < KEYS; i++) {

@@ -51,7 +51,10 @@ import org.springframework.data.redis.serializer.RedisSerializationContext.Seria
  * <p>
  * Like for like: every manager stores JSON with type information, expires entries after 10 minutes
  * and talks to Redis with the starter's default client settings (200 ms command timeout, one retry
- * after 20 ms). What differs is only what each cache manager does on top of its client.
+ * after 20 ms, 64 pooled connections for Redisson). What differs is only what each cache manager
+ * does on top of its client. The JMH benchmarks give the plain managers a 2 s timeout instead, so
+ * that one command delayed by a busy shared machine does not abort a trial (the starter turns such a
+ * delay into a miss by itself); a timeout costs nothing until it fires.
  */
 enum Contender {
 
@@ -112,10 +115,24 @@ enum Contender {
 	 * @return the running context, holding an {@link AccountLookup} and a {@link CacheManager}
 	 */
 	ConfigurableApplicationContext start(RedisServers servers, ErrorHandling errors, long recordLatencyNanos, String... extraProperties) {
+		return start(servers, errors, recordLatencyNanos, COMMAND_TIMEOUT, extraProperties);
+	}
+
+	/**
+	 * Starts the application of this contender.
+	 * @param servers the Redis servers
+	 * @param errors the {@code CacheErrorHandler} of the plain managers (the starter never throws)
+	 * @param recordLatencyNanos simulated latency of the service's system of record
+	 * @param plainTimeout command timeout of the plain managers' clients
+	 * @param extraProperties more properties, e.g. the starter's probe interval
+	 * @return the running context, holding an {@link AccountLookup} and a {@link CacheManager}
+	 */
+	ConfigurableApplicationContext start(RedisServers servers, ErrorHandling errors, long recordLatencyNanos, Duration plainTimeout,
+			String... extraProperties) {
 		List<Class<?>> sources = new ArrayList<>();
 		List<String> properties = new ArrayList<>(List.of("benchmark.east=" + servers.east(), "benchmark.west=" + servers.west(),
 				"benchmark.record-latency-nanos=" + recordLatencyNanos, "benchmark.ttl=" + (this == REDISSON_NO_TTL ? 0 : TTL.toMillis()),
-				"logging.level.root=WARN"));
+				"benchmark.command-timeout-ms=" + plainTimeout.toMillis(), "logging.level.root=WARN"));
 		sources.add(ServiceConfiguration.class);
 		switch (this) {
 			case STARTER_ONE_REGION, STARTER_TWO_ASYNC, STARTER_TWO_SYNC -> {
@@ -181,7 +198,7 @@ enum Contender {
 	static class RedissonConfiguration {
 
 		@Bean(destroyMethod = "")
-		RedissonClient redisson(@Value("${benchmark.east}") String address) {
+		RedissonClient redisson(@Value("${benchmark.east}") String address, @Value("${benchmark.command-timeout-ms}") int timeoutMillis) {
 			Config config = new Config();
 			config.setUseScriptCache(true);
 			config.setThreads(4);
@@ -192,7 +209,7 @@ enum Contender {
 				.setAddress(address)
 				.setConnectionPoolSize(64)
 				.setConnectionMinimumIdleSize(8)
-				.setTimeout((int) COMMAND_TIMEOUT.toMillis())
+				.setTimeout(timeoutMillis)
 				.setConnectTimeout(1000)
 				.setRetryAttempts(1)
 				.setRetryDelay(new ConstantDelay(Duration.ofMillis(20)))
@@ -235,10 +252,11 @@ enum Contender {
 	static class SpringDataRedisConfiguration {
 
 		@Bean
-		LettuceConnectionFactory redisConnectionFactory(@Value("${benchmark.east}") String address) {
+		LettuceConnectionFactory redisConnectionFactory(@Value("${benchmark.east}") String address,
+				@Value("${benchmark.command-timeout-ms}") long timeoutMillis) {
 			URI uri = URI.create(address);
 			return new LettuceConnectionFactory(new RedisStandaloneConfiguration(uri.getHost(), uri.getPort()),
-					LettuceClientConfiguration.builder().commandTimeout(COMMAND_TIMEOUT).build());
+					LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(timeoutMillis)).build());
 		}
 
 		@Bean

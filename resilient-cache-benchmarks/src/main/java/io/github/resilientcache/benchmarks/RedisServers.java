@@ -15,9 +15,10 @@ import io.github.resilientcache.test.RespClient;
  */
 record RedisServers(String east, String west) {
 
-	static final String EAST = "benchmark.east";
+	// Not the names of the applications' properties: system properties would override those.
+	static final String EAST = "benchmark.servers.east";
 
-	static final String WEST = "benchmark.west";
+	static final String WEST = "benchmark.servers.west";
 
 	static RedisServers fromSystemProperties() {
 		String east = System.getProperty(EAST);
