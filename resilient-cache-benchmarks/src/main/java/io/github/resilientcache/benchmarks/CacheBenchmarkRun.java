@@ -1,10 +1,13 @@
 package io.github.resilientcache.benchmarks;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import io.github.resilientcache.test.EmbeddedRedis;
 import org.openjdk.jmh.results.RunResult;
@@ -13,6 +16,7 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.util.Statistics;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs {@link CacheBenchmark} on two embedded Redis servers started once for the whole run, and
@@ -40,8 +44,10 @@ final class CacheBenchmarkRun {
 	 * @param p50Micros median
 	 * @param p99Micros 99th percentile
 	 * @param samples number of sampled calls
+	 * @param incident what the starter did besides serving (failed over, journaled writes), if anything
 	 */
-	record Row(Contender contender, String method, int threads, double meanMicros, double p50Micros, double p99Micros, long samples) {
+	record Row(Contender contender, String method, int threads, double meanMicros, double p50Micros, double p99Micros, long samples,
+			@Nullable String incident) {
 
 		/** Calls per second over all threads: in a closed loop, threads / mean time per call. */
 		double opsPerSecond() {
@@ -59,6 +65,8 @@ final class CacheBenchmarkRun {
 		try (EmbeddedRedis east = EmbeddedRedis.start("bench-east"); EmbeddedRedis west = EmbeddedRedis.start("bench-west")) {
 			RedisServers servers = RedisServers.of(east, west);
 			servers.publish();
+			Path incidents = Files.createTempFile("benchmark-incidents", ".tsv");
+			System.setProperty(Incidents.FILE, incidents.toString());
 			List<Row> rows = new ArrayList<>();
 			for (int threads : settings.threads()) {
 				String methods = String.join("|", settings.methods());
@@ -70,26 +78,31 @@ final class CacheBenchmarkRun {
 					.measurementIterations(settings.quick() ? 1 : 3)
 					.measurementTime(TimeValue.milliseconds(settings.iterationMillis()))
 					.threads(threads)
-					.shouldFailOnError(true)
-					.jvmArgsAppend(jvmArgs(servers));
+					.shouldFailOnError(false)
+					.jvmArgsAppend(jvmArgs(servers, incidents));
 				String extra = System.getProperty("benchmark.jmh.args", "");
 				if (extra.contains("-prof gc")) {
 					options.addProfiler("gc");
 				}
 				Collection<RunResult> results = new Runner(options.build()).run();
+				Map<String, String> happened = Incidents.read(incidents);
 				for (RunResult result : results) {
 					Statistics statistics = result.getPrimaryResult().getStatistics();
 					String benchmark = result.getParams().getBenchmark();
-					rows.add(new Row(Contender.of(result.getParams().getParam("contender")), benchmark.substring(benchmark.lastIndexOf('.') + 1),
-							threads, statistics.getMean(), statistics.getPercentile(50), statistics.getPercentile(99), statistics.getN()));
+					String contender = result.getParams().getParam("contender");
+					String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+					rows.add(new Row(Contender.of(contender), method, threads, statistics.getMean(), statistics.getPercentile(50),
+							statistics.getPercentile(99), statistics.getN(), happened.get(Incidents.key(contender, method, threads))));
 				}
+				// Printed as soon as known: a long run that fails later still leaves its figures.
+				System.out.println(tables(rows.stream().filter((row) -> row.threads() == threads).toList()));
 			}
 			return rows;
 		}
 	}
 
-	private static String[] jvmArgs(RedisServers servers) {
-		List<String> args = new ArrayList<>(List.of("-Xmx1g", "-Xms1g"));
+	private static String[] jvmArgs(RedisServers servers, Path incidents) {
+		List<String> args = new ArrayList<>(List.of("-Xmx1g", "-Xms1g", "-D" + Incidents.FILE + "=" + incidents));
 		args.addAll(Arrays.asList(servers.jvmArgs()));
 		return args.toArray(String[]::new);
 	}
@@ -159,13 +172,19 @@ final class CacheBenchmarkRun {
 							out.append(" n/a |");
 						}
 						else {
-							out.append(String.format(Locale.ROOT, " %.2f / %.2f / %.2f |", row.opsPerSecond() / base.opsPerSecond(),
-									row.p50Micros() / base.p50Micros(), row.p99Micros() / base.p99Micros()));
+							out.append(String.format(Locale.ROOT, " %.2f / %.2f / %.2f%s |", row.opsPerSecond() / base.opsPerSecond(),
+									row.p50Micros() / base.p50Micros(), row.p99Micros() / base.p99Micros(), (row.incident() != null) ? " (!)" : ""));
 						}
 					}
 					out.append('\n');
 				}
 			}
+		}
+		List<Row> incidents = rows.stream().filter((r) -> r.incident() != null).toList();
+		if (!incidents.isEmpty()) {
+			out.append(String.format(Locale.ROOT, "%n(!) the starter did more than serve in these trials (a region command outlasted its timeout on the busy machine):%n%n"));
+			incidents.forEach((r) -> out.append(String.format(Locale.ROOT, "- %s %s, %d thread%s: %s%n", r.contender().id(), r.method(), r.threads(),
+					(r.threads() == 1) ? "" : "s", r.incident())));
 		}
 		out.append(String.format(Locale.ROOT, "%nBaseline (%s) in this run: calls/s, p50 and p99 in microseconds%n%n", Contender.REDISSON.title()));
 		out.append("| operation | threads | calls/s | p50 us | p99 us |\n|---|---|---|---|---|\n");

@@ -154,12 +154,11 @@ final class FailoverBenchmark {
 				contexts.add(context);
 				AccountLookup service = context.getBean(AccountLookup.class);
 				FailoverLoad.Call call = (n) -> {
-					String id = "account-" + ((n * 7919) % ACCOUNTS);
 					if (n % 10 == 0) {
-						service.update(id);
+						service.update("account-" + ((n / 10 * 7919) % ACCOUNTS));
 					}
 					else {
-						service.find(id);
+						service.find("account-" + ((n * 7919) % ACCOUNTS));
 					}
 				};
 				// Warm up: the timeline measures a running service, not class loading and JIT compilation.
