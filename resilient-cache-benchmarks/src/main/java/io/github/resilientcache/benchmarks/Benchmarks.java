@@ -7,8 +7,8 @@ import java.util.Locale;
 /**
  * Entry point of the benchmarks: {@code ./mvnw -pl resilient-cache-benchmarks exec:exec -Dbenchmark=NAME}
  * with NAME {@code cache}, {@code failover}, {@code replay}, {@code write} or {@code all}; add
- * {@code -Dbenchmark.quick=true} for one short iteration of each (what CI runs). Each benchmark starts its own embedded Redis
- * servers and prints its figures next to a baseline measured in the same run.
+ * {@code -Dbenchmark.quick=true} for one short iteration of each (what CI runs). Each benchmark starts
+ * its own embedded Redis servers and prints its figures next to a baseline measured in the same run.
  */
 public final class Benchmarks {
 
@@ -21,6 +21,11 @@ public final class Benchmarks {
 		switch (which) {
 			case "cache" -> cache();
 			case "failover" -> failover(quick);
+			case "failover-chart" -> {
+				// Draws the published chart again from its CSV, e.g. after a change of the chart's layout.
+				Path output = Path.of(System.getProperty("benchmark.output", "target/benchmarks"));
+				FailoverResult.redraw(output.resolve("benchmarks-failover.csv"), output.resolve("benchmarks-failover.png"));
+			}
 			case "replay" -> ReplayRateBenchmark.run(quick ? 2_000 : 100_000);
 			case "write" -> VersionedWriteBenchmark.run(quick);
 			case "all" -> {
@@ -39,7 +44,8 @@ public final class Benchmarks {
 	}
 
 	private static void failover(boolean quick) throws Exception {
-		Path output = Path.of(System.getProperty("benchmark.output", "target/benchmarks"));
+		// A quick run's figures mean little: they never replace the published chart and CSV.
+		Path output = quick ? Path.of("target", "benchmarks") : Path.of(System.getProperty("benchmark.output", "target/benchmarks"));
 		FailoverResult result = FailoverBenchmark.run(FailoverBenchmark.Settings.of(quick));
 		result.print();
 		result.writeCsv(output.resolve("benchmarks-failover.csv"));

@@ -166,10 +166,11 @@ final class FailoverResult {
 			lines.add(String.format(Locale.ROOT, "%s: region UP again after %s", faults[restore], ms(up, at[restore])));
 		}
 		for (ReplayResult replay : this.events.replays()) {
-			lines.add(String.format(Locale.ROOT, "replay: %s (%,.0f keys/s)", replay.describe(), replay.rate()));
+			lines.add(replay.resync() ? "replay: " + replay.describe()
+					: String.format(Locale.ROOT, "replay: %s (%,.0f keys/s)", replay.describe(), replay.rate()));
 		}
 		for (Change change : this.events.changes()) {
-			lines.add(String.format(Locale.ROOT, "  t=%,d ms %s: %s", change.atMillis(), change.to(), change.reason()));
+			lines.add(String.format(Locale.ROOT, "  state change at t=%,d ms, %s: %s", change.atMillis(), change.to(), change.reason()));
 		}
 		return lines;
 	}
@@ -257,33 +258,70 @@ final class FailoverResult {
 	 * @param file the PNG file
 	 */
 	void writeChart(Path file) throws IOException {
-		List<SecondRow> timeline = timeline();
-		XYChart latency = chart("p99 latency per second through @Cacheable (ms, log scale)", "p99 ms");
-		latency.getStyler().setYAxisLogarithmic(true);
-		XYChart errors = chart("errors thrown to callers per second", "errors/s");
-		for (Variant variant : this.variants) {
-			List<SecondRow> rows = timeline.stream().filter((r) -> r.variant().equals(variant.name())).toList();
-			double[] x = rows.stream().mapToDouble(SecondRow::second).toArray();
-			latency.addSeries(variant.name(), x, rows.stream().mapToDouble((r) -> Double.isNaN(r.p99()) ? 0.01 : Math.max(0.01, r.p99())).toArray())
-				.setMarker(SeriesMarkers.NONE);
-			errors.addSeries(variant.name(), x, rows.stream().mapToDouble(SecondRow::errors).toArray()).setMarker(SeriesMarkers.NONE);
-		}
-		int end = 0;
-		for (Phase phase : Phase.values()) {
-			for (XYChart chart : List.of(latency, errors)) {
-				chart.addAnnotation(new org.knowm.xchart.AnnotationLine(end, true, false));
+		drawChart(timeline(), this.variants.stream().map(Variant::name).toList(), file);
+	}
+
+	/**
+	 * Draws the chart again from a timeline CSV written by {@link #writeCsv}.
+	 * @param csv the CSV file
+	 * @param file the PNG file
+	 */
+	static void redraw(Path csv, Path file) throws IOException {
+		List<SecondRow> rows = new ArrayList<>();
+		List<String> variants = new ArrayList<>();
+		List<String> lines = Files.readAllLines(csv);
+		for (String line : lines.subList(1, lines.size())) {
+			String[] f = line.split(",");
+			if (!variants.contains(f[1])) {
+				variants.add(f[1]);
 			}
-			latency.addAnnotation(new org.knowm.xchart.AnnotationText(phase.label, end + this.settings.phaseSeconds()[phase.ordinal()] / 2.0,
-					1000, false));
-			end += this.settings.phaseSeconds()[phase.ordinal()];
+			rows.add(new SecondRow(f[1], Integer.parseInt(f[0]), Phase.valueOf(f[2].toUpperCase(Locale.ROOT)), Long.parseLong(f[3]),
+					Long.parseLong(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]), Double.parseDouble(f[7])));
 		}
-		Files.createDirectories(file.getParent());
+		drawChart(rows, variants, file);
+	}
+
+	/**
+	 * Draws the timeline: p99 latency per second (log scale) above errors per second, with the
+	 * phases marked.
+	 */
+	private static void drawChart(List<SecondRow> timeline, List<String> variants, Path file) throws IOException {
+		// Phase boundaries, from the first variant's seconds.
+		List<int[]> starts = new ArrayList<>();
+		Phase previous = null;
+		for (SecondRow row : timeline) {
+			if (row.variant().equals(variants.get(0)) && row.phase() != previous) {
+				starts.add(new int[] { row.second(), row.phase().ordinal() });
+				previous = row.phase();
+			}
+		}
+		StringBuilder phases = new StringBuilder("seconds; phases from:");
+		for (int i = 0; i < starts.size(); i++) {
+			phases.append(' ').append(starts.get(i)[0]).append(" s ").append(Phase.values()[starts.get(i)[1]].label)
+				.append((i < starts.size() - 1) ? "," : "");
+		}
+		XYChart latency = chart("p99 latency per second through @Cacheable (ms, log scale)", "p99 ms", phases.toString());
+		latency.getStyler().setYAxisLogarithmic(true);
+		XYChart errors = chart("errors thrown to callers per second", "errors/s", phases.toString());
+		for (String variant : variants) {
+			List<SecondRow> rows = timeline.stream().filter((r) -> r.variant().equals(variant)).toList();
+			double[] x = rows.stream().mapToDouble(SecondRow::second).toArray();
+			latency.addSeries(variant, x, rows.stream().mapToDouble((r) -> Double.isNaN(r.p99()) ? 0.01 : Math.max(0.01, r.p99())).toArray())
+				.setMarker(SeriesMarkers.NONE);
+			errors.addSeries(variant, x, rows.stream().mapToDouble(SecondRow::errors).toArray()).setMarker(SeriesMarkers.NONE);
+		}
+		for (int[] start : starts) {
+			for (XYChart chart : List.of(latency, errors)) {
+				chart.addAnnotation(new org.knowm.xchart.AnnotationLine(start[0], true, false));
+			}
+		}
+		Files.createDirectories(file.toAbsolutePath().getParent());
 		List<IChart> charts = List.of(latency, errors);
 		BitmapEncoder.saveBitmap(charts, 2, 1, file.toString(), BitmapEncoder.BitmapFormat.PNG);
 	}
 
-	private static XYChart chart(String title, String yTitle) {
-		XYChart chart = new XYChartBuilder().width(1100).height(420).title(title).xAxisTitle("seconds").yAxisTitle(yTitle).build();
+	private static XYChart chart(String title, String yTitle, String xTitle) {
+		XYChart chart = new XYChartBuilder().width(1100).height(420).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
 		chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
 		chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
 		chart.getStyler().setPlotGridLinesVisible(true);
