@@ -329,9 +329,10 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 			// Not cacheable: evict instead, so that the previous value is not served as current.
 			return evictKey(redisKey);
 		}
-		long ttl = this.settings.ttlMillis();
-		Write<RegionStore.WriteOutcome> write = new Write<>(redisKey, (store) -> store.write(redisKey, entry, ttl),
-				(outcome) -> (store) -> store.write(redisKey, entry, ttl));
+		// Encoded once: the same bytes go to every region the write reaches.
+		RegionStore.EncodedEntry encoded = RegionStore.encode(entry, this.settings.ttlMillis());
+		Write<RegionStore.WriteOutcome> write = new Write<>(redisKey, (store) -> store.write(redisKey, encoded),
+				(outcome) -> (store) -> store.write(redisKey, encoded));
 		return this.replicator.write(write).thenApply((result) -> {
 			if (result.taken()) {
 				this.statistics.put(result.region());
@@ -341,9 +342,8 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 	}
 
 	private CompletableFuture<WriteResult<RegionStore.WriteOutcome>> evictKey(String redisKey) {
-		StoredEntry tombstone = StoredEntry.tombstone(nextVersion());
-		long ttl = this.settings.tombstoneTtlMillis();
-		return this.replicator.write(Write.everywhere(redisKey, (store) -> store.write(redisKey, tombstone, ttl))).thenApply((result) -> {
+		RegionStore.EncodedEntry tombstone = RegionStore.encode(StoredEntry.tombstone(nextVersion()), this.settings.tombstoneTtlMillis());
+		return this.replicator.write(Write.everywhere(redisKey, (store) -> store.write(redisKey, tombstone))).thenApply((result) -> {
 			if (result.taken()) {
 				this.statistics.eviction(result.region());
 			}

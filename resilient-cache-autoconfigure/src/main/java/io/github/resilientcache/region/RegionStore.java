@@ -122,9 +122,31 @@ public final class RegionStore {
 	 * @return the outcome
 	 */
 	public CompletionStage<WriteOutcome> write(String key, StoredEntry entry, long ttlMillis) {
+		return write(key, encode(entry, ttlMillis));
+	}
+
+	/**
+	 * Stores an entry encoded once for every region the write goes to, unless a newer version is
+	 * stored.
+	 * @param key the Redis key
+	 * @param encoded the entry and its time to live, from {@link #encode}
+	 * @return the outcome
+	 */
+	public CompletionStage<WriteOutcome> write(String key, EncodedEntry encoded) {
 		CompletionStage<Long> result = this.script.evalAsync(key, RScript.Mode.READ_WRITE, CONDITIONAL_SET,
-				RScript.ReturnType.LONG, List.of(key), args(entry, ttlMillis));
+				RScript.ReturnType.LONG, List.of(key), encoded.args);
 		return result.thenApply(WriteOutcome::of);
+	}
+
+	/**
+	 * Encodes an entry for {@link #write(String, EncodedEntry)}: a write replicated to several
+	 * regions builds its bytes once, not once per region.
+	 * @param entry the entry
+	 * @param ttlMillis time to live, {@code 0} for none
+	 * @return the encoded entry, read-only and safe to share between regions
+	 */
+	public static EncodedEntry encode(StoredEntry entry, long ttlMillis) {
+		return new EncodedEntry(args(entry, ttlMillis));
 	}
 
 	/**
@@ -181,6 +203,20 @@ public final class RegionStore {
 	private static Object[] args(StoredEntry entry, long ttlMillis) {
 		return new Object[] { entry.toBytes(), Long.toString(ttlMillis).getBytes(StandardCharsets.US_ASCII),
 				entry.version().sortKey().getBytes(StandardCharsets.UTF_8) };
+	}
+
+	/**
+	 * The script arguments of a conditional write: the stored bytes, the time to live and the
+	 * version. Never modified once built (Redisson only wraps the arrays to send them).
+	 */
+	public static final class EncodedEntry {
+
+		private final Object[] args;
+
+		private EncodedEntry(Object[] args) {
+			this.args = args;
+		}
+
 	}
 
 	/**

@@ -1,11 +1,14 @@
 package io.github.resilientcache.benchmarks;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * Entry point of the benchmarks: {@code ./mvnw -pl resilient-cache-benchmarks exec:exec -Dbenchmark=NAME}
- * with NAME {@code replay}, {@code write} or {@code all}. Each benchmark starts its own embedded Redis
- * servers and prints its figures next to a baseline measured in the same run.
+ * with NAME {@code cache}, {@code failover}, {@code replay}, {@code write} or {@code all}; add
+ * {@code -Dbenchmark.quick=true} for one short iteration of each (what CI runs). Each benchmark starts
+ * its own embedded Redis servers and prints its figures next to a baseline measured in the same run.
  */
 public final class Benchmarks {
 
@@ -16,14 +19,38 @@ public final class Benchmarks {
 		String which = (args.length > 0) ? args[0].toLowerCase(Locale.ROOT) : "all";
 		boolean quick = Boolean.getBoolean("benchmark.quick");
 		switch (which) {
+			case "cache" -> cache();
+			case "failover" -> failover(quick);
+			case "failover-chart" -> {
+				// Draws the published chart again from its CSV, e.g. after a change of the chart's layout.
+				Path output = Path.of(System.getProperty("benchmark.output", "target/benchmarks"));
+				FailoverResult.redraw(output.resolve("benchmarks-failover.csv"), output.resolve("benchmarks-failover.png"));
+			}
 			case "replay" -> ReplayRateBenchmark.run(quick ? 2_000 : 100_000);
 			case "write" -> VersionedWriteBenchmark.run(quick);
 			case "all" -> {
+				cache();
+				failover(quick);
 				ReplayRateBenchmark.run(quick ? 2_000 : 100_000);
 				VersionedWriteBenchmark.run(quick);
 			}
-			default -> throw new IllegalArgumentException("Unknown benchmark '" + which + "': use replay, write or all");
+			default -> throw new IllegalArgumentException("Unknown benchmark '" + which + "': use cache, failover, replay, write or all");
 		}
+	}
+
+	private static void cache() throws Exception {
+		List<CacheBenchmarkRun.Row> rows = CacheBenchmarkRun.run(CacheBenchmarkRun.Settings.fromSystemProperties());
+		System.out.println(CacheBenchmarkRun.tables(rows));
+	}
+
+	private static void failover(boolean quick) throws Exception {
+		// A quick run's figures mean little: they never replace the published chart and CSV.
+		Path output = quick ? Path.of("target", "benchmarks") : Path.of(System.getProperty("benchmark.output", "target/benchmarks"));
+		FailoverResult result = FailoverBenchmark.run(FailoverBenchmark.Settings.of(quick));
+		result.print();
+		result.writeCsv(output.resolve("benchmarks-failover.csv"));
+		result.writeChart(output.resolve("benchmarks-failover.png"));
+		System.out.println("[benchmark] wrote " + output.resolve("benchmarks-failover.csv") + " and " + output.resolve("benchmarks-failover.png"));
 	}
 
 }

@@ -75,9 +75,26 @@ public class VersionedWriteBenchmark {
 		return this.store.write("rc:versioned::" + (n & 1023), entry, 600_000).toCompletableFuture().join();
 	}
 
-	static void run(boolean quick) throws Exception {
-		Options options = new OptionsBuilder().include(VersionedWriteBenchmark.class.getSimpleName())
-			.forks(1)
+	/**
+	 * Mean time of each write in one run.
+	 * @param plainMicros plain SET, microseconds
+	 * @param versionedMicros versioned put, microseconds
+	 */
+	record Figures(double plainMicros, double versionedMicros) {
+
+		double ratio() {
+			return this.versionedMicros / this.plainMicros;
+		}
+
+	}
+
+	static Figures run(boolean quick) throws Exception {
+		return run(quick, Integer.getInteger("benchmark.forks", 1));
+	}
+
+	static Figures run(boolean quick, int forks) throws Exception {
+		Options options = new OptionsBuilder().include(VersionedWriteBenchmark.class.getName() + "\\.")
+			.forks(forks)
 			.warmupIterations(quick ? 1 : 3)
 			.warmupTime(TimeValue.seconds(quick ? 1 : 3))
 			.measurementIterations(quick ? 1 : 5)
@@ -89,6 +106,7 @@ public class VersionedWriteBenchmark {
 		double versioned = score(results, "versionedWrite");
 		System.out.printf("[benchmark] plain SET %.1f us/op, versioned put %.1f us/op: versioned/plain %.2f (+%.1f us)%n", plain, versioned,
 				versioned / plain, versioned - plain);
+		return new Figures(plain, versioned);
 	}
 
 	private static double score(Collection<RunResult> results, String method) {
