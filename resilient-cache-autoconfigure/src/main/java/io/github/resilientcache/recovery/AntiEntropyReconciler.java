@@ -43,6 +43,8 @@ public final class AntiEntropyReconciler implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(AntiEntropyReconciler.class);
 
+	private static final RegionStore.RawEntry UNREADABLE = new RegionStore.RawEntry(new byte[0], 0);
+
 	private final Regions regions;
 
 	private final String keyPrefix;
@@ -173,7 +175,9 @@ public final class AntiEntropyReconciler implements SmartLifecycle {
 		for (Region region : serving) {
 			List<CompletableFuture<RegionStore.@Nullable RawEntry>> regionReads = new ArrayList<>(keys.size());
 			for (String key : keys) {
-				regionReads.add(region.store().getWithTtl(key).toCompletableFuture());
+				// A read that fails marks its key unreadable for this run (checked again next run) rather
+				// than aborting the whole run: anti-entropy runs in the background, under live load.
+				regionReads.add(region.store().getWithTtl(key).toCompletableFuture().exceptionally((ex) -> UNREADABLE));
 			}
 			reads.add(regionReads);
 		}
@@ -184,16 +188,27 @@ public final class AntiEntropyReconciler implements SmartLifecycle {
 			RegionStore.RawEntry[] raws = new RegionStore.RawEntry[serving.size()];
 			StoredEntry[] entries = new StoredEntry[serving.size()];
 			int newest = -1;
+			boolean unreadable = false;
 			for (int r = 0; r < serving.size(); r++) {
 				raws[r] = reads.get(r).get(k).orTimeout(30, TimeUnit.SECONDS).join();
+				if (raws[r] == UNREADABLE) {
+					unreadable = true;
+					break;
+				}
 				entries[r] = (raws[r] != null) ? raws[r].entry() : null;
 				if (entries[r] != null && (newest < 0 || entries[r].version().compareTo(entries[newest].version()) > 0)) {
 					newest = r;
 				}
 			}
+			if (unreadable) {
+				continue;
+			}
 			repairs.addAll(repair(serving, key, raws, entries, newest, counts));
 		}
-		CompletableFuture.allOf(repairs.toArray(CompletableFuture[]::new)).orTimeout(30, TimeUnit.SECONDS).join();
+		// A repair that fails leaves the key divergent, found again next run.
+		CompletableFuture.allOf(repairs.stream().map((repair) -> repair.exceptionally((ex) -> null)).toArray(CompletableFuture[]::new))
+			.orTimeout(30, TimeUnit.SECONDS)
+			.join();
 	}
 
 	private List<CompletableFuture<?>> repair(List<Region> serving, String key, RegionStore.@Nullable RawEntry[] raws,
