@@ -65,6 +65,10 @@ final class ReplayRateBenchmark {
 				byte[] payload = "{\"@class\":\"com.example.Account\",\"id\":\"a\",\"balance\":1234.56,\"blocked\":false}"
 					.getBytes(StandardCharsets.UTF_8);
 				forEachBatch(names, (key) -> westRegion.store().write(key, StoredEntry.value(new Version(System.currentTimeMillis() << 16, "west"), payload), 600_000));
+				// One call through each region first: until a region's first successful call its operations
+				// start from a bounded connector queue, which a burst of journal records would overflow.
+				westRegion.call((store) -> store.get("warm-up"), TimeUnit.SECONDS.toNanos(5));
+				eastRegion.call((store) -> store.get("warm-up"), TimeUnit.SECONDS.toNanos(5));
 				eastRegion.transition(RegionState.UP, RegionState.OPEN, "benchmark");
 				names.forEach((key) -> journal.record(eastRegion, key, "benchmark"));
 				await().atMost(Duration.ofMinutes(2)).until(() -> journal.store().depth(westClient, "east") == keys);
