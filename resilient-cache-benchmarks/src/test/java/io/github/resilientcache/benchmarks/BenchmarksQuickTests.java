@@ -15,6 +15,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BenchmarksQuickTests {
 
+	static {
+		// JMH refuses to start while another JMH run holds /tmp/jmh.lock (a benchmark someone runs on
+		// the same machine); a quick smoke run measures nothing, so it need not wait for that lock.
+		System.setProperty("jmh.ignoreLock", "true");
+	}
+
 	@Test
 	void everyBenchmarkRunsInQuickModeAndProducesItsRows(@TempDir Path output) throws Exception {
 		// The smallest matrix that still exercises every cache manager once, in this JVM (no JMH fork).
