@@ -120,22 +120,8 @@ public class MultiRegionCacheManager implements CacheManager {
 		return (cache != null) ? cache.statistics() : null;
 	}
 
-	/**
-	 * Glob pattern of the Redis keys of a cache, for the reconciliation of whole caches.
-	 * @param name the cache name
-	 * @param keyPrefix the key prefix
-	 * @return the pattern
-	 */
-	public static String keyPattern(String keyPrefix, String name) {
-		return new CacheKeys(keyPrefix, name).pattern();
-	}
-
 	public Regions getRegions() {
 		return this.regions;
-	}
-
-	public HybridLogicalClock getClock() {
-		return this.clock;
 	}
 
 }
