@@ -3,12 +3,17 @@ package io.github.resilientcache.actuate;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.github.resilientcache.actuate.RegionDescriptors.ReconciliationDescriptor;
 import io.github.resilientcache.actuate.RegionDescriptors.RegionDescriptor;
 import io.github.resilientcache.cache.CacheStatistics;
 import io.github.resilientcache.cache.MultiRegionCacheManager;
 import io.github.resilientcache.recovery.AntiEntropyReconciler;
+import io.github.resilientcache.recovery.ReconciliationResult;
 import io.github.resilientcache.recovery.RegionRecovery;
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.replication.Replicator;
@@ -29,6 +34,8 @@ import org.springframework.util.Assert;
  */
 @Endpoint(id = "resilientcache")
 public final class ResilientCacheEndpoint {
+
+	private static final long AWAIT_SECONDS = 10;
 
 	private final RegionDescriptors descriptors;
 
@@ -112,7 +119,7 @@ public final class ResilientCacheEndpoint {
 		}
 		switch (action.toLowerCase(Locale.ROOT)) {
 			case "offline" -> recovery.takeOffline(found, "taken offline through the actuator endpoint");
-			case "online" -> recovery.bringOnline(found, "brought online through the actuator endpoint");
+			case "online" -> await(recovery.bringOnline(found, "brought online through the actuator endpoint"));
 			default -> throw new InvalidEndpointRequestException("Unknown action '" + action + "': use 'offline' or 'online'",
 					"Unknown action");
 		}
@@ -129,7 +136,26 @@ public final class ResilientCacheEndpoint {
 		if (reconciler == null) {
 			throw new InvalidEndpointRequestException("Anti-entropy reconciliation is not configured", "No reconciliation");
 		}
-		return ReconciliationDescriptor.of(reconciler.reconcileNow());
+		ReconciliationResult result = await(reconciler.runNow());
+		return ReconciliationDescriptor.of((result != null) ? result : ReconciliationResult.running());
+	}
+
+	/**
+	 * Waits a bounded time for work that runs on the starter's own threads, so that a request
+	 * thread is never held by a long reconciliation: past the bound, the response shows the state
+	 * as it is and the work goes on.
+	 */
+	private static <T> @Nullable T await(CompletableFuture<T> work) {
+		try {
+			return work.get(AWAIT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			return null;
+		}
 	}
 
 	/**

@@ -47,11 +47,11 @@ public final class ResilientCacheHealthIndicator implements HealthIndicator {
 	}
 
 	private static Status status(Regions regions) {
-		if (regions.local().isServing()) {
+		if (regions.local().state().isServing()) {
 			return Status.UP;
 		}
 		for (Region region : regions.all()) {
-			if (region.isServing()) {
+			if (region.state().isServing()) {
 				return DEGRADED;
 			}
 		}

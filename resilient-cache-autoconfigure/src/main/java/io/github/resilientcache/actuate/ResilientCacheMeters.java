@@ -124,7 +124,25 @@ public enum ResilientCacheMeters implements MeterDocumentation {
 	/**
 	 * Time an anti-entropy run took.
 	 */
-	RECONCILIATION_DURATION("resilient.reconciliation.duration", Meter.Type.TIMER, "Time an anti-entropy run took (skipped runs excluded)");
+	RECONCILIATION_DURATION("resilient.reconciliation.duration", Meter.Type.TIMER, "Time an anti-entropy run took (skipped runs excluded)"),
+
+	/**
+	 * Version stamps refused as too far ahead of the clock.
+	 */
+	VERSIONS_REFUSED("resilient.versions.refused", Meter.Type.COUNTER,
+			"Version stamps read from Redis refused as further ahead of the clock than max-clock-drift"),
+
+	/**
+	 * Journal records rejected as not written by the starter.
+	 */
+	JOURNAL_REJECTED("resilient.journal.rejected", Meter.Type.COUNTER,
+			"Journal records read from Redis that the starter does not write (forged or corrupt): removed, never executed"),
+
+	/**
+	 * Status messages rejected.
+	 */
+	COORDINATION_REJECTED("resilient.coordination.rejected", Meter.Type.COUNTER,
+			"Region status messages and stored statuses rejected: malformed, or not signed with the coordination secret");
 
 	private final String name;
 

@@ -13,10 +13,12 @@ import io.github.resilientcache.cache.MultiRegionCacheManager;
 import io.github.resilientcache.recovery.ReconciliationCompletedEvent;
 import io.github.resilientcache.recovery.ReconciliationResult;
 import io.github.resilientcache.recovery.RegionReplayedEvent;
+import io.github.resilientcache.recovery.RegionStatusBroadcaster;
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionState;
 import io.github.resilientcache.region.RegionStateChangedEvent;
 import io.github.resilientcache.region.Regions;
+import io.github.resilientcache.replication.HybridLogicalClock;
 import io.github.resilientcache.replication.ReplayJournal;
 import io.github.resilientcache.replication.Replicator;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -25,6 +27,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.util.Assert;
@@ -54,14 +57,21 @@ public final class ResilientCacheMetrics implements MeterBinder {
 
 	private final List<Timer> reconciliationTimers = new CopyOnWriteArrayList<>();
 
+	private final HybridLogicalClock clock;
+
+	private final @Nullable RegionStatusBroadcaster broadcaster;
+
 	/**
 	 * Creates the binder.
 	 * @param regions the regions
 	 * @param cacheManager the cache manager
 	 * @param journal the replay journal
 	 * @param replicator the write path
+	 * @param clock the clock that versions writes
+	 * @param broadcaster the status broadcaster, {@code null} without recovery
 	 */
-	public ResilientCacheMetrics(Regions regions, MultiRegionCacheManager cacheManager, ReplayJournal journal, Replicator replicator) {
+	public ResilientCacheMetrics(Regions regions, MultiRegionCacheManager cacheManager, ReplayJournal journal, Replicator replicator,
+			HybridLogicalClock clock, @Nullable RegionStatusBroadcaster broadcaster) {
 		Assert.notNull(regions, "'regions' must not be null");
 		Assert.notNull(cacheManager, "'cacheManager' must not be null");
 		Assert.notNull(journal, "'journal' must not be null");
@@ -70,6 +80,8 @@ public final class ResilientCacheMetrics implements MeterBinder {
 		this.cacheManager = cacheManager;
 		this.journal = journal;
 		this.replicator = replicator;
+		this.clock = clock;
+		this.broadcaster = broadcaster;
 		for (Region region : regions.all()) {
 			this.replayed.put(region.name(), new LongAdder());
 			Map<RegionState, LongAdder> byState = new EnumMap<>(RegionState.class);
@@ -92,6 +104,12 @@ public final class ResilientCacheMetrics implements MeterBinder {
 				Replicator::replicationNanos, TimeUnit.NANOSECONDS)
 			.description(ResilientCacheMeters.REPLICATION_LAG.getDescription())
 			.register(registry);
+		CacheMeters.counter(registry, ResilientCacheMeters.VERSIONS_REFUSED, Tags.empty(), this.clock, HybridLogicalClock::refusedCount);
+		CacheMeters.counter(registry, ResilientCacheMeters.JOURNAL_REJECTED, Tags.empty(), this.journal, ReplayJournal::rejectedCount);
+		if (this.broadcaster != null) {
+			CacheMeters.counter(registry, ResilientCacheMeters.COORDINATION_REJECTED, Tags.empty(), this.broadcaster,
+					RegionStatusBroadcaster::rejectedCount);
+		}
 		CacheMeters.counter(registry, ResilientCacheMeters.RECONCILIATION_DIVERGENT, Tags.empty(), this.divergent, LongAdder::sum);
 		CacheMeters.counter(registry, ResilientCacheMeters.RECONCILIATION_REPAIRED, Tags.empty(), this.repaired, LongAdder::sum);
 		this.reconciliationTimers.add(Timer.builder(ResilientCacheMeters.RECONCILIATION_DURATION.getName())

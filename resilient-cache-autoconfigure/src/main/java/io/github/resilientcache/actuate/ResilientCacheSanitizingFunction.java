@@ -46,7 +46,7 @@ public final class ResilientCacheSanitizingFunction implements SanitizingFunctio
 	 */
 	private static boolean isRegionPassword(String lowerCaseKey) {
 		String key = lowerCaseKey.replace('_', '.').replace('-', '.');
-		return key.startsWith("resilient.cache.regions.") && key.endsWith("password");
+		return (key.startsWith("resilient.cache.regions.") && key.endsWith("password")) || key.equals("resilient.cache.coordination.secret");
 	}
 
 	/**

@@ -26,6 +26,7 @@ final class RedissonConfigFactory {
 		config.setLazyInitialization(true);
 		config.setUseScriptCache(true);
 		config.setThreads(4);
+		config.setTcpKeepAlive(true);
 		config.setNettyThreads(16);
 		if (region.getAddress() != null) {
 			SingleServerConfig single = config.useSingleServer()
@@ -70,9 +71,9 @@ final class RedissonConfigFactory {
 			.setConnectTimeout(millis(region.getConnectTimeout()))
 			.setRetryAttempts(region.getRetryAttempts())
 			.setRetryDelay(new ConstantDelay(region.getRetryInterval()))
-			// No per-connection PING: while a region hangs it logs a stack trace per connection per
-			// second; the breaker and the prober already watch the region.
-			.setPingConnectionInterval(0)
+			// Keep-alive: an idle connection closed by the server or the network is found by this
+			// PING and reopened (a hint to the prober), never by a business call.
+			.setPingConnectionInterval(millis(region.getPingInterval()))
 			.setClientName("resilient-cache-" + name);
 		if (region.getUsername() != null) {
 			config.setUsername(region.getUsername());

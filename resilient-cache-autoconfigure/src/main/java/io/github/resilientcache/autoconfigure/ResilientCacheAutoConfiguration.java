@@ -12,11 +12,13 @@ import io.github.resilientcache.cache.CacheOperationTimer;
 import io.github.resilientcache.cache.CacheSettings;
 import io.github.resilientcache.cache.MultiRegionCacheManager;
 import io.github.resilientcache.cache.ValueCodec;
+import io.github.resilientcache.region.KeySpace;
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionConnectionListener;
 import io.github.resilientcache.region.RegionStateChangedEvent;
 import io.github.resilientcache.region.RegionStore;
 import io.github.resilientcache.region.Regions;
+import io.github.resilientcache.replication.HybridLogicalClock;
 import io.github.resilientcache.replication.JournalStore;
 import io.github.resilientcache.replication.ReplayJournal;
 import io.github.resilientcache.replication.Replicator;
@@ -40,6 +42,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of the multi-region cache: one Redisson client and one circuit breaker per
@@ -54,9 +57,22 @@ import org.springframework.context.annotation.Import;
 @Import(ResilientCacheAutoConfiguration.CachingConfiguration.class)
 public final class ResilientCacheAutoConfiguration {
 
+	@Bean
+	@ConditionalOnMissingBean
+	HybridLogicalClock resilientCacheClock(ResilientCacheProperties properties) {
+		return new HybridLogicalClock(properties.getMaxClockDrift());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	KeySpace resilientCacheKeySpace(ResilientCacheProperties properties, Environment environment) {
+		return new KeySpace(KeyPrefixes.resolve(properties.getKeyPrefix(), environment.getProperty("spring.application.name")));
+	}
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	Regions resilientCacheRegions(ResilientCacheProperties properties, ObjectProvider<CircuitBreakerRegistry> registry,
+	Regions resilientCacheRegions(ResilientCacheProperties properties, KeySpace keySpace, HybridLogicalClock clock,
+			ObjectProvider<CircuitBreakerRegistry> registry,
 			ObjectProvider<CommonCircuitBreakerConfigurationProperties> resilience4jProperties,
 			ObjectProvider<RegionConfigCustomizer> customizers, ApplicationEventPublisher events) {
 		String local = ResilientCachePropertiesValidator.validate(properties);
@@ -64,30 +80,30 @@ public final class ResilientCacheAutoConfiguration {
 				properties.getCircuitBreaker(), resilience4jProperties.getIfAvailable());
 		List<RegionConfigCustomizer> orderedCustomizers = customizers.orderedStream().toList();
 		List<Region> regions = new ArrayList<>();
-		regions.add(region(local, true, properties, breakers, orderedCustomizers));
+		regions.add(region(local, true, properties, clock, breakers, orderedCustomizers));
 		properties.getRegions().keySet().stream()
 			.filter((name) -> !name.equals(local))
-			.forEach((name) -> regions.add(region(name, false, properties, breakers, orderedCustomizers)));
-		Regions result = new Regions(regions);
+			.forEach((name) -> regions.add(region(name, false, properties, clock, breakers, orderedCustomizers)));
+		Regions result = new Regions(regions, keySpace);
 		result.all().forEach((region) -> region.addStateListener((change) -> events.publishEvent(new RegionStateChangedEvent(result, change))));
 		return result;
 	}
 
-	private static Region region(String name, boolean local, ResilientCacheProperties properties, RegionCircuitBreakers breakers,
-			List<RegionConfigCustomizer> customizers) {
+	private static Region region(String name, boolean local, ResilientCacheProperties properties, HybridLogicalClock clock,
+			RegionCircuitBreakers breakers, List<RegionConfigCustomizer> customizers) {
 		Config config = RedissonConfigFactory.create(name, properties.getRegions().get(name), customizers);
 		RegionConnectionListener connections = new RegionConnectionListener(config.getConnectionListener());
 		config.setConnectionListener(connections);
 		RedissonClient client = Redisson.create(config);
-		Region region = new Region(name, local, new RegionStore(client), breakers.create(name), properties.getRegions().get(name).getTimeout());
+		Region region = new Region(name, local, new RegionStore(client, clock::maxTrusted), breakers.create(name), properties.getRegions().get(name).getTimeout());
 		connections.bind(region);
 		return region;
 	}
 
-	@Bean
+	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	ReplayJournal resilientCacheJournal(Regions regions, ResilientCacheProperties properties) {
-		return new ReplayJournal(regions, new JournalStore(properties.getKeyPrefix()), properties.getJournal().getMaxEntries(),
+		return new ReplayJournal(regions, new JournalStore(regions.keys()), properties.getJournal().getMaxEntries(),
 				properties.getJournal().getMemoryMaxEntries(), InstanceId.create());
 	}
 
@@ -106,14 +122,14 @@ public final class ResilientCacheAutoConfiguration {
 	}
 
 	@Bean
-	MultiRegionCacheManager cacheManager(Regions regions, Replicator replicator, ValueCodec codec, ResilientCacheProperties properties,
-			ObjectProvider<CacheOperationTimer> timer) {
-		CacheSettings defaults = new CacheSettings(properties.getKeyPrefix(), properties.getDefaultTtl(), properties.getTombstoneTtl(),
+	MultiRegionCacheManager cacheManager(Regions regions, Replicator replicator, ValueCodec codec, HybridLogicalClock clock,
+			ResilientCacheProperties properties, ObjectProvider<CacheOperationTimer> timer) {
+		CacheSettings defaults = new CacheSettings(regions.keys().prefix(), properties.getDefaultTtl(), properties.getTombstoneTtl(),
 				properties.getOperationTimeout(), properties.getMaxValueSize().toBytes(), properties.isAllowNullValues());
 		return new MultiRegionCacheManager(regions, replicator, codec, (name) -> {
 			ResilientCacheProperties.Cache cache = properties.getCaches().get(name);
 			return (cache != null && cache.getTtl() != null) ? defaults.withTtl(cache.getTtl()) : defaults;
-		}, timer.getIfAvailable(() -> CacheOperationTimer.NONE));
+		}, timer.getIfAvailable(() -> CacheOperationTimer.NONE), clock);
 	}
 
 	/**

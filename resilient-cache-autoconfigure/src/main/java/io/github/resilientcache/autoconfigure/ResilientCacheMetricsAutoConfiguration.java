@@ -4,12 +4,15 @@ import io.github.resilientcache.actuate.CacheLatencyTimer;
 import io.github.resilientcache.actuate.ResilientCacheMetrics;
 import io.github.resilientcache.cache.CacheOperationTimer;
 import io.github.resilientcache.cache.MultiRegionCacheManager;
+import io.github.resilientcache.recovery.RegionStatusBroadcaster;
 import io.github.resilientcache.region.Regions;
+import io.github.resilientcache.replication.HybridLogicalClock;
 import io.github.resilientcache.replication.ReplayJournal;
 import io.github.resilientcache.replication.Replicator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -32,8 +35,8 @@ public final class ResilientCacheMetricsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ResilientCacheMetrics resilientCacheMetrics(Regions regions, MultiRegionCacheManager cacheManager, ReplayJournal journal,
-			Replicator replicator) {
-		return new ResilientCacheMetrics(regions, cacheManager, journal, replicator);
+			Replicator replicator, HybridLogicalClock clock, ObjectProvider<RegionStatusBroadcaster> broadcaster) {
+		return new ResilientCacheMetrics(regions, cacheManager, journal, replicator, clock, broadcaster.getIfAvailable());
 	}
 
 	@Bean

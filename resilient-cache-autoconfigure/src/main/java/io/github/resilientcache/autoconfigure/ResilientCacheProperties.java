@@ -36,9 +36,11 @@ public class ResilientCacheProperties {
 	private final Map<String, Region> regions = new LinkedHashMap<>();
 
 	/**
-	 * Prefix of every key the cache writes, so that several applications can share Redis servers.
+	 * Prefix of every key, journal, lock and channel the cache uses, so that several applications
+	 * can share Redis servers. Defaults to spring.application.name ("rc", with a warning, when that
+	 * is not set). Letters, digits, '-', '_' and '.' only.
 	 */
-	private String keyPrefix = "rc";
+	private @Nullable String keyPrefix;
 
 	/**
 	 * Longest time one cache operation may hold the calling thread, failover to other regions
@@ -69,6 +71,21 @@ public class ResilientCacheProperties {
 	private Duration tombstoneTtl = Duration.ofMinutes(1);
 
 	/**
+	 * How far ahead of this machine's clock a version stamp read from Redis may be. Further ahead
+	 * (a bad clock elsewhere, or forged data), it is refused and counted, and the entry it stamps is
+	 * replaced by the next write rather than kept as newest.
+	 */
+	private Duration maxClockDrift = Duration.ofSeconds(5);
+
+	public Duration getMaxClockDrift() {
+		return this.maxClockDrift;
+	}
+
+	public void setMaxClockDrift(Duration maxClockDrift) {
+		this.maxClockDrift = maxClockDrift;
+	}
+
+	/**
 	 * Per-cache settings by cache name.
 	 */
 	private final Map<String, Cache> caches = new LinkedHashMap<>();
@@ -86,6 +103,12 @@ public class ResilientCacheProperties {
 	private final Reconciliation reconciliation = new Reconciliation();
 
 	private final Stream stream = new Stream();
+
+	private final Coordination coordination = new Coordination();
+
+	public Coordination getCoordination() {
+		return this.coordination;
+	}
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -107,11 +130,11 @@ public class ResilientCacheProperties {
 		return this.regions;
 	}
 
-	public String getKeyPrefix() {
+	public @Nullable String getKeyPrefix() {
 		return this.keyPrefix;
 	}
 
-	public void setKeyPrefix(String keyPrefix) {
+	public void setKeyPrefix(@Nullable String keyPrefix) {
 		this.keyPrefix = keyPrefix;
 	}
 
@@ -248,6 +271,21 @@ public class ResilientCacheProperties {
 		 * Number of idle connections kept open to each Redis server of the region.
 		 */
 		private int connectionMinimumIdleSize = 8;
+
+		/**
+		 * Interval of the PING that keeps each connection alive, so that a connection closed while
+		 * idle (a server timeout, a NAT or load balancer reset) is found and reopened by the client,
+		 * not by a payment. Zero turns it off.
+		 */
+		private Duration pingInterval = Duration.ofSeconds(1);
+
+		public Duration getPingInterval() {
+			return this.pingInterval;
+		}
+
+		public void setPingInterval(Duration pingInterval) {
+			this.pingInterval = pingInterval;
+		}
 
 		public @Nullable String getAddress() {
 			return this.address;
@@ -564,7 +602,7 @@ public class ResilientCacheProperties {
 	public static class Probe {
 
 		/**
-		 * Time between two probes of a failed region.
+		 * Time between two probe rounds (every region not offline is probed in each).
 		 */
 		private Duration interval = Duration.ofSeconds(1);
 
@@ -577,6 +615,20 @@ public class ResilientCacheProperties {
 		 * Consecutive successful probes before a failed region is reconciled and used again.
 		 */
 		private int successesToRecover = 3;
+
+		/**
+		 * Longest wait for one probe. A region fails over on probes only when two in a row fail,
+		 * so this can be generous: a stopped server refuses at once, and a hung one opens the breaker.
+		 */
+		private Duration timeout = Duration.ofSeconds(1);
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
 
 		public Duration getInterval() {
 			return this.interval;
@@ -628,6 +680,20 @@ public class ResilientCacheProperties {
 		 * Largest number of keys compared per second, so that reconciliation never hurts live traffic.
 		 */
 		private int maxKeysPerSecond = 5_000;
+
+		/**
+		 * Rate limit of a resync that rebuilds a region from a healthy peer, in keys per second
+		 * (each pass: the copy, then the check of what the peer lacks).
+		 */
+		private int resyncMaxKeysPerSecond = 50_000;
+
+		public int getResyncMaxKeysPerSecond() {
+			return this.resyncMaxKeysPerSecond;
+		}
+
+		public void setResyncMaxKeysPerSecond(int resyncMaxKeysPerSecond) {
+			this.resyncMaxKeysPerSecond = resyncMaxKeysPerSecond;
+		}
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -718,6 +784,28 @@ public class ResilientCacheProperties {
 
 		public void setMaxSubscribers(int maxSubscribers) {
 			this.maxSubscribers = maxSubscribers;
+		}
+
+	}
+
+	/**
+	 * Coordination between application instances through Redis.
+	 */
+	public static class Coordination {
+
+		/**
+		 * Shared secret that signs region status messages (HMAC-SHA256): when set, an instance
+		 * applies only messages and stored statuses signed with it, so that whoever can write to
+		 * Redis cannot take a region offline. Set the same value on every instance; never logged.
+		 */
+		private @Nullable String secret;
+
+		public @Nullable String getSecret() {
+			return this.secret;
+		}
+
+		public void setSecret(@Nullable String secret) {
+			this.secret = secret;
 		}
 
 	}

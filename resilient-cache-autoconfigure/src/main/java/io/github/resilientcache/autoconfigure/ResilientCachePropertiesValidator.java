@@ -51,8 +51,9 @@ final class ResilientCachePropertiesValidator {
 		}
 		regions.forEach(ResilientCachePropertiesValidator::validateRegion);
 		String prefix = properties.getKeyPrefix();
-		if (prefix == null || prefix.isBlank() || !Pattern.matches("[A-Za-z0-9_.:-]+", prefix)) {
-			throw invalid("key-prefix", String.valueOf(prefix), "Use letters, digits, '-', '_', '.' or ':' (glob, hash-tag and blank characters are reserved).");
+		if (prefix != null && (prefix.isBlank() || !Pattern.matches("[A-Za-z0-9_.-]+", prefix))) {
+			throw invalid("key-prefix", String.valueOf(prefix), "Use letters, digits, '-', '_' or '.' (the ':' separator, glob, hash-tag and "
+					+ "blank characters are reserved, so that one application's keys never match another's patterns).");
 		}
 		positive("operation-timeout", properties.getOperationTimeout());
 		notNegative("default-ttl", properties.getDefaultTtl());
@@ -77,6 +78,9 @@ final class ResilientCachePropertiesValidator {
 		positive("probe.interval", properties.getProbe().getInterval());
 		notNegative("probe.jitter", properties.getProbe().getJitter());
 		atLeastOne("probe.successes-to-recover", properties.getProbe().getSuccessesToRecover());
+		positive("probe.timeout", properties.getProbe().getTimeout());
+		positive("max-clock-drift", properties.getMaxClockDrift());
+		atLeastOne("reconciliation.resync-max-keys-per-second", properties.getReconciliation().getResyncMaxKeysPerSecond());
 		positive("reconciliation.interval", properties.getReconciliation().getInterval());
 		atLeastOne("reconciliation.batch-size", properties.getReconciliation().getBatchSize());
 		atLeastOne("reconciliation.max-keys-per-second", properties.getReconciliation().getMaxKeysPerSecond());
@@ -112,6 +116,7 @@ final class ResilientCachePropertiesValidator {
 			throw invalid(property + ".sentinel", "incomplete", "A Sentinel region needs both sentinel.master-name and sentinel.nodes.");
 		}
 		positive(property + ".timeout", region.getTimeout());
+		notNegative(property + ".ping-interval", region.getPingInterval());
 		positive(property + ".connect-timeout", region.getConnectTimeout());
 		notNegative(property + ".retry-interval", region.getRetryInterval());
 		if (region.getRetryAttempts() < 0) {

@@ -8,6 +8,7 @@ import io.github.resilientcache.recovery.RegionRecovery;
 import io.github.resilientcache.recovery.RegionReplayedEvent;
 import io.github.resilientcache.recovery.RegionStatusBroadcaster;
 import io.github.resilientcache.region.Regions;
+import io.github.resilientcache.replication.HybridLogicalClock;
 import io.github.resilientcache.replication.ReplayJournal;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -27,16 +28,17 @@ public final class ResilientCacheRecoveryAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	JournalReplayer resilientCacheJournalReplayer(Regions regions, ReplayJournal journal, ResilientCacheProperties properties) {
-		return new JournalReplayer(regions, journal, properties.getKeyPrefix(), properties.getReconciliation().getBatchSize());
+	JournalReplayer resilientCacheJournalReplayer(Regions regions, ReplayJournal journal, HybridLogicalClock clock,
+			ResilientCacheProperties properties) {
+		return new JournalReplayer(regions, journal, clock, properties.getReconciliation().getBatchSize(),
+				properties.getReconciliation().getResyncMaxKeysPerSecond());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	RegionRecovery resilientCacheRegionRecovery(Regions regions, ReplayJournal journal, JournalReplayer replayer,
-			ResilientCacheProperties properties, ApplicationEventPublisher events) {
-		return new RegionRecovery(journal, replayer, properties.getKeyPrefix(),
-				(result) -> events.publishEvent(new RegionReplayedEvent(regions, result)));
+			ApplicationEventPublisher events) {
+		return new RegionRecovery(regions, journal, replayer, (result) -> events.publishEvent(new RegionReplayedEvent(regions, result)));
 	}
 
 	@Bean
@@ -45,25 +47,26 @@ public final class ResilientCacheRecoveryAutoConfiguration {
 			ResilientCacheProperties properties) {
 		ResilientCacheProperties.Probe probe = properties.getProbe();
 		return new FailbackProber(regions, recovery, journal,
-				new FailbackProber.ProbeSettings(probe.getInterval(), probe.getJitter(), probe.getSuccessesToRecover()),
-				properties.getOperationTimeout(), properties.getKeyPrefix());
+				new FailbackProber.ProbeSettings(probe.getInterval(), probe.getJitter(), probe.getSuccessesToRecover(), probe.getTimeout()),
+				journal.instanceId());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	RegionStatusBroadcaster resilientCacheStatusBroadcaster(Regions regions, ReplayJournal journal, ResilientCacheProperties properties) {
-		RegionStatusBroadcaster broadcaster = new RegionStatusBroadcaster(regions, journal, properties.getKeyPrefix(),
-				properties.getOperationTimeout());
+	RegionStatusBroadcaster resilientCacheStatusBroadcaster(Regions regions, FailbackProber prober, ReplayJournal journal,
+			ResilientCacheProperties properties) {
+		RegionStatusBroadcaster broadcaster = new RegionStatusBroadcaster(regions, prober, journal.instanceId(),
+				properties.getOperationTimeout(), properties.getCoordination().getSecret());
 		regions.all().forEach((region) -> region.addStateListener(broadcaster));
 		return broadcaster;
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	AntiEntropyReconciler resilientCacheAntiEntropyReconciler(Regions regions, ResilientCacheProperties properties,
+	AntiEntropyReconciler resilientCacheAntiEntropyReconciler(Regions regions, HybridLogicalClock clock, ResilientCacheProperties properties,
 			ApplicationEventPublisher events) {
 		ResilientCacheProperties.Reconciliation reconciliation = properties.getReconciliation();
-		return new AntiEntropyReconciler(regions, properties.getKeyPrefix(),
+		return new AntiEntropyReconciler(regions, clock,
 				new AntiEntropyReconciler.Settings(reconciliation.isEnabled(), reconciliation.getInterval(), reconciliation.getBatchSize(),
 						reconciliation.getMaxKeysPerSecond(), properties.getTombstoneTtl()),
 				(result) -> events.publishEvent(new ReconciliationCompletedEvent(regions, result)));

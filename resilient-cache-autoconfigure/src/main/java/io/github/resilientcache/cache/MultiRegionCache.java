@@ -12,6 +12,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.github.resilientcache.cache.CacheOperationTimer.Operation;
+import io.github.resilientcache.region.PoisonedKeyException;
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionFailureException;
 import io.github.resilientcache.region.RegionStore;
@@ -104,29 +105,19 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 		String redisKey = this.keys.redisKey(key);
 		long start = System.nanoTime();
 		long deadline = start + this.settings.timeoutNanos();
-		List<Region> order = this.router.order();
-		for (int i = 0; i < order.size(); i++) {
-			Region region = order.get(i);
-			long remaining = deadline - System.nanoTime();
-			if (remaining <= 0) {
-				break;
-			}
-			if (!this.router.canServe(region, redisKey)) {
-				continue;
-			}
+		for (int i = next(redisKey, 0, deadline); i >= 0; i = next(redisKey, i + 1, deadline)) {
+			Region region = this.router.order().get(i);
 			try {
-				byte[] raw = region.call((store) -> store.get(redisKey), region.attemptNanos(remaining));
-				Object value = decode(i, region, redisKey, raw);
-				this.timer.record(this.name, Operation.GET, region.name(), System.nanoTime() - start);
-				return value;
+				byte[] raw = region.call((store) -> store.get(redisKey), region.attemptNanos(deadline - System.nanoTime()));
+				return decodeTimed(i, region, redisKey, raw, deadline);
 			}
 			catch (RegionFailureException ex) {
-				logger.debug("Read failed over", ex);
+				if (readFailed(i, region, redisKey, ex, deadline)) {
+					return null;
+				}
 			}
 		}
-		this.statistics.recordUnavailable();
-		this.timer.record(this.name, Operation.GET, CacheOperationTimer.NO_REGION, System.nanoTime() - start);
-		return null;
+		return unavailable(deadline);
 	}
 
 	@Override
@@ -148,26 +139,65 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 		});
 	}
 
+	/**
+	 * The same read as {@link #lookup}, on Redisson's async API: the same regions in the same
+	 * order ({@link #next}), the same outcomes ({@link #decodeTimed}, {@link #readFailed}).
+	 */
 	private CompletableFuture<@Nullable Object> readAsync(String redisKey, int from, long deadline) {
-		List<Region> order = this.router.order();
-		for (int i = from; i < order.size(); i++) {
-			Region region = order.get(i);
-			long remaining = deadline - System.nanoTime();
-			if (remaining <= 0) {
-				break;
-			}
-			if (!this.router.canServe(region, redisKey)) {
-				continue;
-			}
-			int index = i;
-			return region.callAsync((store) -> store.get(redisKey), region.attemptNanos(remaining))
-				.handle((raw, ex) -> (ex == null) ? CompletableFuture.completedFuture(decodeTimed(index, region, redisKey, raw, deadline))
-						: readAsync(redisKey, index + 1, deadline))
-				.thenCompose(Function.identity());
+		int i = next(redisKey, from, deadline);
+		if (i < 0) {
+			return CompletableFuture.completedFuture(unavailable(deadline));
 		}
+		Region region = this.router.order().get(i);
+		return region.callAsync((store) -> store.get(redisKey), region.attemptNanos(deadline - System.nanoTime()))
+			.handle((raw, ex) -> {
+				if (ex == null) {
+					return CompletableFuture.completedFuture(decodeTimed(i, region, redisKey, raw, deadline));
+				}
+				RegionFailureException failure = (Region.unwrap(ex) instanceof RegionFailureException regionFailure) ? regionFailure
+						: new RegionFailureException(region.name(), Region.describe(Region.unwrap(ex)), ex);
+				return readFailed(i, region, redisKey, failure, deadline) ? CompletableFuture.<@Nullable Object>completedFuture(null)
+						: readAsync(redisKey, i + 1, deadline);
+			})
+			.thenCompose(Function.identity());
+	}
+
+	/**
+	 * The next region, from an index in failover order, that may serve a read of the key now.
+	 * @return its index, {@code -1} when none is left or the budget is spent
+	 */
+	private int next(String redisKey, int from, long deadline) {
+		List<Region> order = this.router.order();
+		for (int i = from; i < order.size() && deadline - System.nanoTime() > 0; i++) {
+			if (this.router.canServe(order.get(i), redisKey)) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	/**
+	 * A read that failed in one region: a key of the wrong Redis type is repaired and read as a miss
+	 * (the region answered; it is not a region failure); anything else moves on to the next region.
+	 * @return whether the read ends here, as a miss
+	 */
+	private boolean readFailed(int index, Region region, String redisKey, RegionFailureException ex, long deadline) {
+		if (ex instanceof PoisonedKeyException) {
+			this.statistics.recordPoisoned(index);
+			this.statistics.miss(index);
+			logger.warn("Deleting a key of the wrong Redis type in cache '" + this.name + "' in region '" + region.name() + "'");
+			region.direct().deleteIfWrongType(redisKey);
+			recordSince(Operation.GET, region.name(), deadline - this.settings.timeoutNanos());
+			return true;
+		}
+		logger.debug("Read failed over", ex);
+		return false;
+	}
+
+	private @Nullable Object unavailable(long deadline) {
 		this.statistics.recordUnavailable();
 		recordSince(Operation.GET, CacheOperationTimer.NO_REGION, deadline - this.settings.timeoutNanos());
-		return CompletableFuture.completedFuture(null);
+		return null;
 	}
 
 	private @Nullable Object decodeTimed(int index, Region region, String redisKey, byte @Nullable [] raw, long deadline) {
@@ -208,7 +238,7 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 			if (raw != null) {
 				// Conditional: the miss makes the caller reload and store a good value, which an
 				// unconditional delete arriving after it would remove.
-				region.store().deleteIfSame(redisKey, raw);
+				region.direct().deleteIfSame(redisKey, raw);
 			}
 			return null;
 		}
@@ -277,16 +307,20 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 			// Not cacheable: unlike put, the existing value stays, since putIfAbsent never replaces it.
 			return get(key);
 		}
-		long ttl = this.settings.ttlMillis();
-		Write<byte @Nullable []> write = new Write<>(redisKey, (store) -> store.writeIfAbsent(redisKey, entry, ttl),
-				(existing) -> (existing == null) ? (store) -> store.write(redisKey, entry, ttl) : null);
-		WriteResult<byte @Nullable []> result = await(this.replicator.write(write));
+		RegionStore.EncodedEntry encoded = RegionStore.encode(entry.kind(), entry.payload(), this.settings.ttlMillis());
+		Write<RegionStore.IfAbsentOutcome> write = new Write<>(redisKey, entry.version(),
+				(store) -> store.writeIfAbsent(redisKey, encoded, entry.version()),
+				(outcome) -> (outcome.version() != null) ? (store) -> store.write(redisKey, encoded, outcome.version()) : null);
+		WriteResult<RegionStore.IfAbsentOutcome> result = await(this.replicator.write(write));
 		recordWrite(Operation.PUT, result, start);
-		if (result == null || !result.taken()) {
+		if (result == null || !result.taken() || result.value() == null) {
 			return null;
 		}
 		this.statistics.put(result.region());
-		Object existing = decode(result.region(), this.router.order().get(result.region()), redisKey, result.value());
+		if (result.value().version() != null) {
+			this.clock.observe(result.value().version().stamp());
+		}
+		Object existing = decode(result.region(), this.router.order().get(result.region()), redisKey, result.value().existing());
 		return (existing != null) ? toValueWrapper(existing) : null;
 	}
 
@@ -329,11 +363,7 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 			// Not cacheable: evict instead, so that the previous value is not served as current.
 			return evictKey(redisKey);
 		}
-		// Encoded once: the same bytes go to every region the write reaches.
-		RegionStore.EncodedEntry encoded = RegionStore.encode(entry, this.settings.ttlMillis());
-		Write<RegionStore.WriteOutcome> write = new Write<>(redisKey, (store) -> store.write(redisKey, encoded),
-				(outcome) -> (store) -> store.write(redisKey, encoded));
-		return this.replicator.write(write).thenApply((result) -> {
+		return writeFirstThenReplicate(redisKey, entry, this.settings.ttlMillis()).thenApply((result) -> {
 			if (result.taken()) {
 				this.statistics.put(result.region());
 			}
@@ -342,10 +372,34 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 	}
 
 	private CompletableFuture<WriteResult<RegionStore.WriteOutcome>> evictKey(String redisKey) {
-		RegionStore.EncodedEntry tombstone = RegionStore.encode(StoredEntry.tombstone(nextVersion()), this.settings.tombstoneTtlMillis());
-		return this.replicator.write(Write.everywhere(redisKey, (store) -> store.write(redisKey, tombstone))).thenApply((result) -> {
+		return writeFirstThenReplicate(redisKey, StoredEntry.tombstone(nextVersion()), this.settings.tombstoneTtlMillis()).thenApply((result) -> {
 			if (result.taken()) {
 				this.statistics.eviction(result.region());
+			}
+			return result;
+		});
+	}
+
+	/**
+	 * The write path of a value, a cached null or a tombstone: the first region stores it with a
+	 * version past whatever it replaces (so a write or an eviction always wins there, whatever the
+	 * writers' clocks say), and the other regions receive that exact version. Encoded once: the same
+	 * bytes go to every region the write reaches.
+	 */
+	private CompletableFuture<WriteResult<RegionStore.WriteOutcome>> writeFirstThenReplicate(String redisKey, StoredEntry entry, long ttl) {
+		RegionStore.EncodedEntry encoded = RegionStore.encode(entry.kind(), entry.payload(), ttl);
+		Write<RegionStore.WriteOutcome> write = new Write<>(redisKey, entry.version(), (store) -> store.writeFirst(redisKey, encoded, entry.version()),
+				(outcome) -> (store) -> store.write(redisKey, encoded, outcome.version()));
+		return this.replicator.write(write).thenApply((result) -> {
+			RegionStore.WriteOutcome outcome = result.value();
+			if (result.taken() && outcome != null) {
+				this.clock.observe(outcome.version().stamp());
+				if (outcome.repaired()) {
+					this.statistics.recordPoisoned(result.region());
+				}
+				if (outcome.untrusted()) {
+					this.clock.refused();
+				}
 			}
 			return result;
 		});

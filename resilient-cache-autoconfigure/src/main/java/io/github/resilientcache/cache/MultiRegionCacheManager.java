@@ -25,6 +25,8 @@ import org.springframework.util.Assert;
  */
 public class MultiRegionCacheManager implements CacheManager {
 
+	private static final java.time.Duration DEFAULT_MAX_DRIFT = java.time.Duration.ofSeconds(5);
+
 	private final Map<String, MultiRegionCache> caches = new ConcurrentHashMap<>();
 
 	private final Regions regions;
@@ -51,7 +53,7 @@ public class MultiRegionCacheManager implements CacheManager {
 	 * @param settings the settings of each cache name
 	 */
 	public MultiRegionCacheManager(Regions regions, Replicator replicator, ValueCodec codec, Function<String, CacheSettings> settings) {
-		this(regions, replicator, codec, settings, CacheOperationTimer.NONE);
+		this(regions, replicator, codec, settings, CacheOperationTimer.NONE, new HybridLogicalClock(DEFAULT_MAX_DRIFT));
 	}
 
 	/**
@@ -61,9 +63,10 @@ public class MultiRegionCacheManager implements CacheManager {
 	 * @param codec the value codec
 	 * @param settings the settings of each cache name
 	 * @param timer told how long each operation took
+	 * @param clock the clock that versions every write
 	 */
 	public MultiRegionCacheManager(Regions regions, Replicator replicator, ValueCodec codec, Function<String, CacheSettings> settings,
-			CacheOperationTimer timer) {
+			CacheOperationTimer timer, HybridLogicalClock clock) {
 		Assert.notNull(regions, "'regions' must not be null");
 		Assert.notNull(replicator, "'replicator' must not be null");
 		Assert.notNull(codec, "'codec' must not be null");
@@ -72,7 +75,7 @@ public class MultiRegionCacheManager implements CacheManager {
 		this.regions = regions;
 		this.router = new ReadRouter(regions, replicator.journal());
 		this.replicator = replicator;
-		this.clock = new HybridLogicalClock();
+		this.clock = clock;
 		this.codec = codec;
 		this.settings = settings;
 		this.timer = timer;

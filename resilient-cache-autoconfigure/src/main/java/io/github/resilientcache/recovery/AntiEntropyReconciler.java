@@ -3,12 +3,13 @@ package io.github.resilientcache.recovery;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,6 +17,7 @@ import java.util.function.Consumer;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilientcache.region.KeySpace;
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionStore;
 import io.github.resilientcache.region.Regions;
@@ -29,8 +31,9 @@ import org.redisson.api.RLock;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Anti-entropy: periodically compares the serving regions key by key (by entry version, the digest
- * of a write) and repairs divergence with the version rule, so that regions converge even after
+ * Anti-entropy: periodically compares the serving regions by digests of key buckets
+ * ({@link BucketDigests}: key and version, never values), lists the keys only of buckets that
+ * differ, and repairs divergence with the version rule, so that regions converge even after
  * faults the journal could not see (a region restarted from an old snapshot, a write lost with a
  * crashed instance). Batched and rate-limited so that it never hurts live traffic; one instance
  * runs at a time (a Redisson lock).
@@ -45,9 +48,13 @@ public final class AntiEntropyReconciler implements SmartLifecycle {
 
 	private static final RegionStore.RawEntry UNREADABLE = new RegionStore.RawEntry(new byte[0], 0);
 
+	private static final int BUCKETS = 256;
+
 	private final Regions regions;
 
-	private final String keyPrefix;
+	private final KeySpace keys;
+
+	private final HybridLogicalClock clock;
 
 	private final String entryPattern;
 
@@ -64,14 +71,15 @@ public final class AntiEntropyReconciler implements SmartLifecycle {
 	/**
 	 * Creates the reconciler.
 	 * @param regions the regions
-	 * @param keyPrefix the key prefix
+	 * @param clock the clock, for the age of entries and the stamps it trusts
 	 * @param settings interval, batch size, rate and tombstone time to live
 	 * @param listener told of every run's result
 	 */
-	public AntiEntropyReconciler(Regions regions, String keyPrefix, Settings settings, Consumer<ReconciliationResult> listener) {
+	public AntiEntropyReconciler(Regions regions, HybridLogicalClock clock, Settings settings, Consumer<ReconciliationResult> listener) {
 		this.regions = regions;
-		this.keyPrefix = keyPrefix;
-		this.entryPattern = keyPrefix + ":*::*";
+		this.clock = clock;
+		this.keys = regions.keys();
+		this.entryPattern = this.keys.entryPattern();
 		// A batch never asks the rate limiter for more permits than one period grants.
 		this.settings = new Settings(settings.enabled(), settings.interval(), Math.min(settings.batchSize(), settings.maxKeysPerSecond()),
 				settings.maxKeysPerSecond(), settings.tombstoneTtl());
@@ -85,22 +93,48 @@ public final class AntiEntropyReconciler implements SmartLifecycle {
 
 	@Override
 	public synchronized void start() {
-		if (this.settings.enabled() && this.executor == null) {
-			this.executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-				Thread thread = new Thread(runnable, "resilient-cache-anti-entropy");
-				thread.setDaemon(true);
-				return thread;
-			});
-			long interval = this.settings.interval().toMillis();
-			this.executor.scheduleWithFixedDelay(this::scheduledRun, interval, interval, TimeUnit.MILLISECONDS);
+		if (this.executor == null) {
+			this.executor = this.regions.threads().scheduler("resilient-cache-anti-entropy");
+			if (this.settings.enabled()) {
+				long interval = this.settings.interval().toMillis();
+				this.executor.scheduleWithFixedDelay(this::scheduledRun, interval, interval, TimeUnit.MILLISECONDS);
+			}
 		}
 	}
 
+	/**
+	 * Runs one reconciliation now on the anti-entropy thread (after any run in progress).
+	 * @return completes with its result
+	 */
+	public CompletableFuture<ReconciliationResult> runNow() {
+		ScheduledExecutorService current;
+		synchronized (this) {
+			current = this.executor;
+		}
+		if (current == null) {
+			return CompletableFuture.completedFuture(finish(skipped("the application is not running")));
+		}
+		try {
+			return CompletableFuture.supplyAsync(this::reconcileNow, current);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			return CompletableFuture.completedFuture(finish(skipped("the application is stopping")));
+		}
+	}
+
+	private ReconciliationResult skipped(String why) {
+		return ReconciliationResult.skipped(List.of(), why);
+	}
+
 	@Override
-	public synchronized void stop() {
-		if (this.executor != null) {
-			this.executor.shutdownNow();
+	public void stop() {
+		ScheduledExecutorService stopping;
+		synchronized (this) {
+			stopping = this.executor;
 			this.executor = null;
+		}
+		if (stopping != null) {
+			this.regions.threads().shutdown(stopping);
 		}
 	}
 
@@ -127,29 +161,40 @@ public final class AntiEntropyReconciler implements SmartLifecycle {
 		List<Region> serving = this.regions.all().stream().filter(Region::isServing).toList();
 		List<String> names = serving.stream().map(Region::name).toList();
 		if (serving.size() < 2) {
-			return finish(new ReconciliationResult(names, 0, 0, 0, Map.of(), Duration.ZERO, Instant.now(), "fewer than two regions serve"));
+			return finish(ReconciliationResult.skipped(names, "fewer than two regions serve"));
 		}
-		RLock lock = serving.get(0).store().client().getLock(this.keyPrefix + ":anti-entropy-lock");
+		// One fixed place for every instance: the first serving region by name.
+		Region lockHolder = serving.stream().min(java.util.Comparator.comparing(Region::name)).orElseThrow();
+		RLock lock = lockHolder.direct().client().getLock(this.keys.antiEntropyLock());
 		if (!lock.tryLock()) {
-			return finish(new ReconciliationResult(names, 0, 0, 0, Map.of(), Duration.ZERO, Instant.now(), "another instance is running it"));
+			return finish(ReconciliationResult.skipped(names, "another instance is running it"));
 		}
 		try {
 			Counts counts = new Counts();
-			for (Region scanned : serving) {
-				Iterator<String> keys = scanned.store().client().getKeys().getKeysStreamByPattern(this.entryPattern, this.settings.batchSize())
-					.iterator();
-				List<String> batch = new ArrayList<>(this.settings.batchSize());
-				while (keys.hasNext()) {
-					batch.add(keys.next());
-					if (batch.size() == this.settings.batchSize() || !keys.hasNext()) {
-						this.rateLimiter.acquirePermission(batch.size());
-						compareBatch(serving, batch, counts);
-						batch = new ArrayList<>(this.settings.batchSize());
-					}
+			BucketDigests digests = new BucketDigests(this.keys, this.settings.batchSize(), this.rateLimiter);
+			List<Map<String, BucketDigests.Digest>> byRegion = new ArrayList<>();
+			for (Region region : serving) {
+				byRegion.add(digests.digest(region));
+			}
+			Set<String> differing = new TreeSet<>();
+			byRegion.forEach((digest) -> differing.addAll(digest.keySet()));
+			differing.removeIf((bucket) -> byRegion.stream().map((digest) -> digest.get(bucket)).distinct().count() == 1);
+			counts.checked.set(byRegion.get(0).values().stream().mapToLong(BucketDigests.Digest::count).sum());
+			if (!differing.isEmpty()) {
+				Set<String> keys = new LinkedHashSet<>();
+				for (Region region : serving) {
+					keys.addAll(digests.keysIn(region, differing).keySet());
+				}
+				List<String> all = new ArrayList<>(keys);
+				for (int from = 0; from < all.size(); from += this.settings.batchSize()) {
+					List<String> batch = all.subList(from, Math.min(all.size(), from + this.settings.batchSize()));
+					this.rateLimiter.acquirePermission(batch.size());
+					compareBatch(serving, batch, counts);
 				}
 			}
 			return finish(new ReconciliationResult(names, counts.checked.get(), counts.divergent.get(), counts.repaired.get(),
-					Map.copyOf(counts.perCache), Duration.ofNanos(System.nanoTime() - start), Instant.now(), null));
+					Map.copyOf(counts.perCache), Duration.ofNanos(System.nanoTime() - start), Instant.now(), null, BUCKETS, differing.size(),
+					digests.roundTrips()));
 		}
 		finally {
 			if (lock.isHeldByCurrentThread()) {
@@ -173,11 +218,13 @@ public final class AntiEntropyReconciler implements SmartLifecycle {
 	private void compareBatch(List<Region> serving, List<String> keys, Counts counts) {
 		List<List<CompletableFuture<RegionStore.@Nullable RawEntry>>> reads = new ArrayList<>();
 		for (Region region : serving) {
+			// A page that cannot be read marks its keys unreadable for this run (checked again next run)
+			// rather than aborting the whole run: anti-entropy runs in the background, under live load.
+			CompletableFuture<List<RegionStore.@Nullable RawEntry>> page = region.direct().getWithTtl(keys);
 			List<CompletableFuture<RegionStore.@Nullable RawEntry>> regionReads = new ArrayList<>(keys.size());
-			for (String key : keys) {
-				// A read that fails marks its key unreadable for this run (checked again next run) rather
-				// than aborting the whole run: anti-entropy runs in the background, under live load.
-				regionReads.add(region.store().getWithTtl(key).toCompletableFuture().exceptionally((ex) -> UNREADABLE));
+			for (int k = 0; k < keys.size(); k++) {
+				int index = k;
+				regionReads.add(page.thenApply((entries) -> entries.get(index)).exceptionally((ex) -> UNREADABLE));
 			}
 			reads.add(regionReads);
 		}
@@ -196,6 +243,11 @@ public final class AntiEntropyReconciler implements SmartLifecycle {
 					break;
 				}
 				entries[r] = (raws[r] != null) ? raws[r].entry() : null;
+				if (entries[r] != null && !this.clock.isTrusted(entries[r].version().stamp())) {
+					// Stamped too far ahead: not trusted as newest, replaced by the newest trusted entry.
+					this.clock.refused();
+					entries[r] = null;
+				}
 				if (entries[r] != null && (newest < 0 || entries[r].version().compareTo(entries[newest].version()) > 0)) {
 					newest = r;
 				}
@@ -227,15 +279,16 @@ public final class AntiEntropyReconciler implements SmartLifecycle {
 		}
 		counts.divergent.incrementAndGet();
 		counts.perCache.merge(cacheName(key), 1L, Long::sum);
-		long ageMillis = System.currentTimeMillis() - HybridLogicalClock.physicalMillis(winner.version().stamp());
+		long ageMillis = HybridLogicalClock.physicalMillis(this.clock.next()) - HybridLogicalClock.physicalMillis(winner.version().stamp());
 		boolean copy = ageMillis < this.settings.tombstoneTtl().toMillis();
 		for (int r = 0; r < serving.size(); r++) {
-			RegionStore store = serving.get(r).store();
+			RegionStore store = serving.get(r).direct();
 			if (copy && (entries[r] == null || entries[r].version().compareTo(winner.version()) < 0)) {
 				repairs.add(store.write(key, winner, raws[newest].ttlMillis()).toCompletableFuture());
 			}
 			else if (!copy && raws[r] != null) {
-				repairs.add(store.delete(key).toCompletableFuture());
+				// Conditional: a write landing between this read and the delete is kept.
+				repairs.add(store.deleteIfSame(key, raws[r].bytes()).toCompletableFuture());
 			}
 		}
 		counts.repaired.incrementAndGet();
@@ -243,9 +296,8 @@ public final class AntiEntropyReconciler implements SmartLifecycle {
 	}
 
 	private String cacheName(String key) {
-		int start = this.keyPrefix.length() + 1;
-		int end = key.indexOf("::", start);
-		return (end > start) ? key.substring(start, end) : "?";
+		String cache = this.keys.cacheOf(key);
+		return (cache != null) ? cache : "?";
 	}
 
 	/**

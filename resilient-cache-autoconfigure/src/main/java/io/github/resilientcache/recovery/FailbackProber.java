@@ -2,39 +2,48 @@ package io.github.resilientcache.recovery;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.github.resilientcache.region.Region;
-import io.github.resilientcache.region.RegionIdentity;
 import io.github.resilientcache.region.RegionState;
 import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.replication.ReplayJournal;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.redisson.api.RBucket;
-import org.redisson.api.RedissonClient;
-import org.redisson.client.codec.StringCodec;
 
 import org.springframework.context.SmartLifecycle;
 
 /**
- * The failback prober: on one background thread, every {@code interval} plus a random jitter, it
- * probes each failed region (a DBSIZE on every master, then a canary write and read) and, after
- * {@code successesToRecover} successes in a row, has it reconciled and brought back. It also drains
- * the journal of serving regions that missed a few writes. Probes bypass the breaker: they are what
- * decides the region is healthy again, not a timer.
+ * The prober: the only judge, besides the breaker, of whether a region is reachable. On its own
+ * thread ({@code resilient-cache-probe}), every {@code interval} plus a random jitter, it probes
+ * every region not offline, all at once (see {@link RegionProbe}):
+ * <ul>
+ * <li>an {@code OPEN} region that passed {@code successesToRecover} probes in a row is handed to
+ * {@link RegionRecovery} (which reconciles it on its own thread, then makes it serve);</li>
+ * <li>a serving region that fails a probe is probed again at once, and fails over only if that
+ * confirming probe fails too; one whose server restarted (a changed run id) fails over for a full
+ * resync; one that serves but missed writes has its journal drained.</li>
+ * </ul>
+ * A hint (a lost connection, an exhausted pool, another instance's report) asks for the same
+ * confirmation at once, never a transition by itself. At start every region is probed before the
+ * application serves: a region that answers is reconciled and serves, one that does not stays
+ * {@code OPEN}.
  */
 public final class FailbackProber implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(FailbackProber.class);
+
+	private static final Duration START_WAIT = Duration.ofSeconds(10);
 
 	private final Regions regions;
 
@@ -42,54 +51,82 @@ public final class FailbackProber implements SmartLifecycle {
 
 	private final ReplayJournal journal;
 
-	private final Duration interval;
+	private final ProbeSettings settings;
 
-	private final Duration jitter;
-
-	private final int successesToRecover;
-
-	private final Duration probeTimeout;
-
-	private final String canaryKey;
+	private final RegionProbe probe;
 
 	private final Map<String, ProbeResult> lastProbes = new ConcurrentHashMap<>();
 
 	private final Map<String, Integer> streaks = new ConcurrentHashMap<>();
 
-	private final Map<String, Set<String>> runIds = new ConcurrentHashMap<>();
+	private final Set<String> confirming = ConcurrentHashMap.newKeySet();
 
-	private @Nullable ScheduledExecutorService executor;
+	private volatile @Nullable ScheduledExecutorService executor;
 
 	/**
 	 * Creates the prober.
 	 * @param regions the regions
 	 * @param recovery what reconciles a region
 	 * @param journal the journal, to find serving regions that missed writes
-	 * @param settings interval, jitter and successes to recover
-	 * @param probeTimeout longest wait for one probe
-	 * @param keyPrefix prefix of the canary key
+	 * @param settings interval, jitter, successes to recover and probe timeout
+	 * @param instanceId this instance's identity, for its canary key
 	 */
-	public FailbackProber(Regions regions, RegionRecovery recovery, ReplayJournal journal, ProbeSettings settings, Duration probeTimeout,
-			String keyPrefix) {
+	public FailbackProber(Regions regions, RegionRecovery recovery, ReplayJournal journal, ProbeSettings settings, String instanceId) {
 		this.regions = regions;
 		this.recovery = recovery;
 		this.journal = journal;
-		this.interval = settings.interval();
-		this.jitter = settings.jitter();
-		this.successesToRecover = settings.successesToRecover();
-		this.probeTimeout = probeTimeout;
-		this.canaryKey = keyPrefix + ":canary:" + journal.instanceId();
+		this.settings = settings;
+		this.probe = new RegionProbe(regions.keys().canaryKey(instanceId), settings.timeout());
+		for (Region region : regions.all()) {
+			region.addHintListener((what) -> confirmSoon(region, what));
+			// A streak counts only successes since the region last failed, whoever failed it.
+			region.addStateListener((change) -> {
+				if (change.to() == RegionState.OPEN) {
+					this.streaks.remove(region.name());
+				}
+			});
+		}
 	}
 
 	@Override
-	public synchronized void start() {
-		if (this.executor == null) {
-			this.executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-				Thread thread = new Thread(runnable, "resilient-cache-failback");
-				thread.setDaemon(true);
-				return thread;
-			});
-			scheduleNext();
+	public void start() {
+		synchronized (this) {
+			if (this.executor != null) {
+				return;
+			}
+			this.executor = this.regions.threads().scheduler("resilient-cache-probe");
+		}
+		startUp();
+		scheduleNext();
+	}
+
+	/**
+	 * Probes every region once, on the starting thread, and reconciles those that answer, waiting
+	 * a bounded time so that the application starts serving from them.
+	 */
+	private void startUp() {
+		List<Region> all = this.regions.all();
+		List<CompletableFuture<ProbeResult>> probes = all.stream().map(this::probeAsync).toList();
+		List<Region> reachable = new ArrayList<>();
+		for (int i = 0; i < all.size(); i++) {
+			Region region = all.get(i);
+			ProbeResult result = probes.get(i).join();
+			if (result.success() && region.beginRecovery("first probe succeeded")) {
+				reachable.add(region);
+			}
+			else if (!result.success()) {
+				logger.warn("Region '" + region.name() + "' does not answer at start (" + result.message() + "): kept out until probes succeed");
+			}
+		}
+		List<CompletableFuture<Boolean>> recoveries = reachable.stream().map(this.recovery::recoverAtStart).toList();
+		try {
+			CompletableFuture.allOf(recoveries.toArray(CompletableFuture[]::new)).get(START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (Exception ex) {
+			logger.info("Reconciliation at start goes on in the background: " + Region.unwrap(ex));
 		}
 	}
 
@@ -101,92 +138,117 @@ public final class FailbackProber implements SmartLifecycle {
 			this.executor = null;
 		}
 		if (stopping != null) {
-			stopping.shutdownNow();
-			// Outside the lock: a round that is finishing calls scheduleNext(), which takes it.
-			try {
-				stopping.awaitTermination(5, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+			this.regions.threads().shutdown(stopping);
 		}
 	}
 
 	@Override
-	public synchronized boolean isRunning() {
+	public boolean isRunning() {
 		return this.executor != null;
 	}
 
-	private synchronized void scheduleNext() {
-		if (this.executor == null || this.executor.isShutdown()) {
+	@Override
+	public int getPhase() {
+		// After the broadcaster (which must hear other instances first), before the web server.
+		return SmartLifecycle.DEFAULT_PHASE - 1024;
+	}
+
+	private void scheduleNext() {
+		ScheduledExecutorService current = this.executor;
+		if (current == null) {
 			return;
 		}
-		long jitterMillis = this.jitter.isZero() ? 0 : ThreadLocalRandom.current().nextLong(this.jitter.toMillis() + 1);
-		this.executor.schedule(this::tick, this.interval.toMillis() + jitterMillis, TimeUnit.MILLISECONDS);
+		long jitterMillis = this.settings.jitter().isZero() ? 0 : ThreadLocalRandom.current().nextLong(this.settings.jitter().toMillis() + 1);
+		try {
+			current.schedule(this::round, this.settings.interval().toMillis() + jitterMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Stopping.
+		}
 	}
 
 	/**
-	 * One round: probes failed regions, recovers the ones that passed often enough, drains the
-	 * journals of serving regions.
+	 * One round: probes every region that is not offline, at once, and acts on the outcomes.
 	 */
-	void tick() {
+	void round() {
 		try {
-			for (Region region : this.regions.all()) {
-				RegionState state = region.state();
-				if (state == RegionState.OPEN || state == RegionState.RECOVERING) {
-					ProbeResult probe = probe(region);
-					if (probe.success() && probe.consecutiveSuccesses() >= this.successesToRecover) {
-						this.recovery.recover(region, probe.consecutiveSuccesses() + " probes in a row succeeded");
-					}
-				}
-				else {
-					// A streak counts only while the region is out: an old one must not bring it back.
-					this.streaks.remove(region.name());
-					if (state == RegionState.UP && restarted(region)) {
-						region.transition(RegionState.UP, RegionState.OPEN,
-								"a server restarted or failed over (run id changed): it may hold data older than writes it took");
-					}
-					else if (state == RegionState.UP && hasJournal(region) && probe(region).success()) {
-						this.recovery.drain(region);
-					}
-				}
+			List<Region> probed = this.regions.all().stream().filter((region) -> region.state() != RegionState.OFFLINE).toList();
+			List<CompletableFuture<ProbeResult>> probes = probed.stream().map(this::probeAsync).toList();
+			for (int i = 0; i < probed.size(); i++) {
+				act(probed.get(i), probes.get(i).join(), "a periodic probe failed");
 			}
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Failback round failed", ex);
+			logger.warn("Probe round failed", ex);
 		}
 		finally {
 			scheduleNext();
 		}
 	}
 
-	/**
-	 * Whether a master of the region restarted since this instance last saw it; if so, the region
-	 * is marked for a full resync: its data may predate writes it acknowledged.
-	 */
-	private boolean restarted(Region region) {
-		Set<String> current;
-		try {
-			current = RegionIdentity.runIds(region.store().client(), this.probeTimeout.toMillis());
+	private void act(Region region, ProbeResult result, String why) {
+		RegionState state = region.state();
+		if (state == RegionState.OPEN) {
+			if (result.success() && result.consecutiveSuccesses() >= this.settings.successesToRecover()) {
+				this.recovery.recoverAsync(region, result.consecutiveSuccesses() + " probes in a row succeeded", true);
+			}
+			return;
 		}
-		catch (RuntimeException ex) {
-			return false;
+		if (state != RegionState.UP && state != RegionState.RECOVERING) {
+			return;
 		}
-		Set<String> known = this.runIds.put(region.name(), current);
-		if (known != null && !current.containsAll(known)) {
-			this.journal.requireResync(region);
-			return true;
+		if (result.restarted()) {
+			region.fail(result.message());
+			region.confirmed();
+			return;
 		}
-		return false;
+		if (!result.success()) {
+			// One failed probe is a hint too: a region fails over only when a second one confirms it.
+			ProbeResult confirmation = probeAsync(region).join();
+			if (!confirmation.success() || confirmation.restarted()) {
+				region.fail("confirmed by a probe (" + why + "): " + confirmation.message());
+			}
+			region.confirmed();
+			return;
+		}
+		region.confirmed();
+		if (state == RegionState.UP && hasJournal(region)) {
+			this.recovery.drainAsync(region);
+		}
 	}
 
 	/**
-	 * Whether the prober has learned the run ids of a region's masters, so that it can tell a restart.
-	 * @param region the region name
-	 * @return whether they are known
+	 * Asks for a confirming probe of a region at once, on the probe thread; several hints while
+	 * one is pending make one probe.
+	 * @param region the region
+	 * @param what what was seen
 	 */
-	boolean knowsRunIds(String region) {
-		return this.runIds.containsKey(region);
+	public void confirmSoon(Region region, String what) {
+		ScheduledExecutorService current = this.executor;
+		RegionState state = region.state();
+		if (current == null || (state != RegionState.UP && state != RegionState.RECOVERING)) {
+			region.confirmed();
+			return;
+		}
+		if (!this.confirming.add(region.name())) {
+			return;
+		}
+		logger.debug("Region '" + region.name() + "': " + what + "; probing it");
+		try {
+			current.execute(() -> {
+				this.confirming.remove(region.name());
+				try {
+					act(region, probeAsync(region).join(), what);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Confirming probe of region '" + region.name() + "' failed", ex);
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			this.confirming.remove(region.name());
+			region.confirmed();
+		}
 	}
 
 	private boolean hasJournal(Region region) {
@@ -195,7 +257,7 @@ public final class FailbackProber implements SmartLifecycle {
 		}
 		Region holder = this.journal.holderFor(region);
 		try {
-			return holder != null && this.journal.store().depth(holder.store().client(), region.name()) > 0;
+			return holder != null && this.journal.store().depth(holder.direct().client(), region.name()) > 0;
 		}
 		catch (RuntimeException ex) {
 			return false;
@@ -203,46 +265,42 @@ public final class FailbackProber implements SmartLifecycle {
 	}
 
 	/**
-	 * Probes a region now.
+	 * Probes a region now and keeps the outcome; a server found restarted marks the region for a
+	 * full resync.
+	 * @param region the region
+	 * @return the outcome, never failed
+	 */
+	CompletableFuture<ProbeResult> probeAsync(Region region) {
+		return this.probe.run(region, !region.isServing()).thenApply((outcome) -> {
+			if (outcome.restarted()) {
+				this.journal.requireResync(region);
+			}
+			int successes = outcome.success() ? this.streaks.merge(region.name(), 1, Integer::sum) : 0;
+			if (!outcome.success()) {
+				this.streaks.remove(region.name());
+			}
+			ProbeResult result = new ProbeResult(region.name(), outcome.success(), successes, outcome.message(), Instant.now(), outcome.restarted());
+			this.lastProbes.put(region.name(), result);
+			return result;
+		});
+	}
+
+	/**
+	 * Probes a region now, on the calling thread.
 	 * @param region the region
 	 * @return the outcome
 	 */
 	public ProbeResult probe(Region region) {
-		String failure = check(region.store().client());
-		if (failure == null) {
-			restarted(region);
-		}
-		int successes = (failure == null) ? this.streaks.merge(region.name(), 1, Integer::sum) : 0;
-		if (failure != null) {
-			this.streaks.remove(region.name());
-		}
-		ProbeResult result = new ProbeResult(region.name(), failure == null, successes, (failure != null) ? failure : "ok", Instant.now());
-		this.lastProbes.put(region.name(), result);
-		return result;
+		return probeAsync(region).join();
 	}
 
-	private @Nullable String check(RedissonClient client) {
-		long timeout = this.probeTimeout.toMillis();
-		try {
-			client.getKeys().countAsync().toCompletableFuture().get(timeout, TimeUnit.MILLISECONDS);
-			String canary = Long.toString(System.nanoTime());
-			RBucket<String> bucket = client.getBucket(this.canaryKey, StringCodec.INSTANCE);
-			bucket.setAsync(canary, Duration.ofSeconds(10)).toCompletableFuture().get(timeout, TimeUnit.MILLISECONDS);
-			String read = bucket.getAsync().toCompletableFuture().get(timeout, TimeUnit.MILLISECONDS);
-			return canary.equals(read) ? null : "canary read back '" + read + "'";
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return "interrupted";
-		}
-		catch (Exception ex) {
-			Throwable cause = Region.unwrap(ex);
-			return cause.getClass().getSimpleName() + ((cause.getMessage() != null) ? ": " + firstLine(cause.getMessage()) : "");
-		}
-	}
-
-	private static String firstLine(String message) {
-		return Arrays.stream(message.split("\n")).findFirst().orElse(message);
+	/**
+	 * Whether the prober has learned the run ids of a region's masters, so that it can tell a restart.
+	 * @param region the region name
+	 * @return whether they are known
+	 */
+	boolean knowsRunIds(String region) {
+		return this.probe.knowsRunIds(region);
 	}
 
 	/**
@@ -259,8 +317,9 @@ public final class FailbackProber implements SmartLifecycle {
 	 * @param interval time between rounds
 	 * @param jitter largest random delay added to each interval
 	 * @param successesToRecover consecutive successful probes before a region is reconciled
+	 * @param timeout longest wait for one probe
 	 */
-	public record ProbeSettings(Duration interval, Duration jitter, int successesToRecover) {
+	public record ProbeSettings(Duration interval, Duration jitter, int successesToRecover, Duration timeout) {
 	}
 
 }

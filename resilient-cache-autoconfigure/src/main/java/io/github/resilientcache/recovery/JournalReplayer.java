@@ -8,29 +8,43 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
+import io.github.resilientcache.region.KeySpace;
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionStore;
 import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.region.StoredEntry;
+import io.github.resilientcache.region.Version;
+import io.github.resilientcache.replication.HybridLogicalClock;
 import io.github.resilientcache.replication.JournalStore;
+import io.github.resilientcache.replication.JournalToken;
 import io.github.resilientcache.replication.ReplayJournal;
 import io.github.resilientcache.replication.ReplayJournal.Pending;
 import io.github.resilientcache.replication.ReplayJournal.Repair;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Makes a region agree with the healthy ones for every key it missed (clears first): copy the newest
- * entry the serving regions hold (value or tombstone, with its remaining time to live) under the
- * version rule, or delete the key when no region holds it or when no region took the write.
- * Idempotent: a key replayed twice, or while a newer write arrives, ends at the newest version.
+ * entry the source regions hold (value or tombstone, with its remaining time to live) under the
+ * version rule, or, when no source holds the key or no region took the write, delete it unless it
+ * holds a newer version. Idempotent: a key replayed twice, or while a newer write arrives, ends at
+ * the newest version.
+ * <p>
+ * When the journal cannot be trusted (it overflowed, a server restarted, a holder cannot be read),
+ * the region is resynced warm from a healthy peer ({@link PeerResync}) instead of being flushed.
  * <p>
  * A key is forgotten only after its repair landed (its Redis record with a token check, its
  * in-memory record only if not journaled again meanwhile), so the region is never read for it, and
- * no crash loses it, in between. Runs on the recovery thread; each batch goes out concurrently on
- * Redisson's async API.
+ * no crash loses it, in between. A journal record that is not one this starter writes (a forged
+ * key, a pattern for no cache, an unparsable token) is removed and counted, never executed. Runs
+ * on the region's recovery thread; each batch goes out concurrently on Redisson's async API.
  */
 public final class JournalReplayer {
+
+	private static final Log logger = LogFactory.getLog(JournalReplayer.class);
 
 	private static final long BATCH_TIMEOUT_SECONDS = 30;
 
@@ -38,7 +52,11 @@ public final class JournalReplayer {
 
 	private final ReplayJournal journal;
 
-	private final String entryPattern;
+	private final KeySpace keys;
+
+	private final HybridLogicalClock clock;
+
+	private final PeerResync resync;
 
 	private final int batchSize;
 
@@ -46,25 +64,27 @@ public final class JournalReplayer {
 	 * Creates the replayer.
 	 * @param regions the regions
 	 * @param journal the journal
-	 * @param keyPrefix the key prefix: a full resync deletes every cache entry under it
+	 * @param clock the clock, for the version a repair deletes up to
 	 * @param batchSize keys per batch
+	 * @param resyncKeysPerSecond rate limit of a resync's copy
 	 */
-	public JournalReplayer(Regions regions, ReplayJournal journal, String keyPrefix, int batchSize) {
+	public JournalReplayer(Regions regions, ReplayJournal journal, HybridLogicalClock clock, int batchSize, int resyncKeysPerSecond) {
 		this.regions = regions;
 		this.journal = journal;
-		this.entryPattern = keyPrefix + ":*::*";
+		this.keys = regions.keys();
+		this.clock = clock;
 		this.batchSize = batchSize;
+		this.resync = new PeerResync(this.keys, clock, batchSize, resyncKeysPerSecond);
 	}
 
 	/**
 	 * Replays everything journaled for a region coming back, or resyncs it when its journal lost
-	 * keys or cannot be read whole (another region is out: its journal or the newest entries may be
-	 * there).
+	 * keys or cannot be read whole.
 	 * @param target the region
 	 * @return what was done
 	 */
 	public ReplayResult replay(Region target) {
-		return replay(target, true);
+		return replay(target, true, Region::isServing);
 	}
 
 	/**
@@ -72,57 +92,58 @@ public final class JournalReplayer {
 	 * @param target the region
 	 * @param strict whether an unreadable journal means a full resync (a region coming back), or
 	 * whether what can be read is replayed (a serving region that missed a few writes)
+	 * @param sources which other regions journals and entries are read from: serving regions, or at
+	 * start every region that answered
 	 * @return what was done
 	 */
-	public ReplayResult replay(Region target, boolean strict) {
+	public ReplayResult replay(Region target, boolean strict, Predicate<Region> sources) {
 		long start = System.nanoTime();
-		if (needsResync(target, strict)) {
-			return resync(target, start);
-		}
+		Version startVersion = new Version(this.clock.next(), target.name());
 		Counts counts = new Counts();
+		List<Region> from = this.regions.others(target).stream().filter(sources).toList();
+		boolean resynced = false;
+		if (needsResync(target, strict, sources)) {
+			resync(target, from, startVersion, counts);
+			resynced = true;
+		}
 		JournalStore store = this.journal.store();
-		for (Region holder : this.regions.others(target)) {
-			if (!holder.isServing()) {
-				continue;
-			}
+		for (Region holder : from) {
 			// A key journaled again meanwhile keeps its new token and comes back in a later page; the
 			// bound stops a journal refilled as fast as it drains from holding the region forever.
-			long bound = store.depth(holder.store().client(), target.name()) * 2 + this.batchSize;
+			long bound = store.depth(holder.direct().client(), target.name()) * 2 + this.batchSize;
 			long done = 0;
 			Map<String, String> page;
-			while (done < bound && !(page = store.page(holder.store().client(), target.name(), this.batchSize)).isEmpty()) {
-				List<Item> items = new ArrayList<>(page.size());
-				page.forEach((key, token) -> items.add(new Item(key, Repair.of(token), token, holder, this.journal.pending(target, key))));
-				replayBatch(target, items, counts);
+			while (done < bound && !(page = store.page(holder.direct().client(), target.name(), this.batchSize)).isEmpty()) {
+				replayBatch(target, from, items(target, holder, page), startVersion, counts);
 				done += page.size();
 			}
 		}
 		// What is left in memory: keys whose Redis record failed (no region could hold it) or is
 		// still on its way. Keys replayed from Redis above are gone from memory already.
 		List<Item> memory = new ArrayList<>();
-		this.journal.memory(target).forEach((key, pending) -> memory.add(new Item(key, pending.repair(), null, null, pending)));
-		for (int from = 0; from < memory.size(); from += this.batchSize) {
-			replayBatch(target, memory.subList(from, Math.min(memory.size(), from + this.batchSize)), counts);
+		this.journal.memory(target).forEach((key, pending) -> memory.add(new Item(key, pending.repair(), pending.version(), null, null, pending)));
+		for (int i = 0; i < memory.size(); i += this.batchSize) {
+			replayBatch(target, from, memory.subList(i, Math.min(memory.size(), i + this.batchSize)), startVersion, counts);
 		}
 		if (counts.failed.get() == 0) {
 			this.journal.replayed(target, false);
 		}
-		return counts.result(target, false, start);
+		return counts.result(target, resynced, start);
 	}
 
-	private boolean needsResync(Region target, boolean strict) {
+	private boolean needsResync(Region target, boolean strict, Predicate<Region> sources) {
 		if (this.journal.needsResync(target)) {
 			return true;
 		}
 		for (Region other : this.regions.others(target)) {
-			if (!other.isServing()) {
+			if (!sources.test(other)) {
 				if (strict) {
 					return true;
 				}
 				continue;
 			}
 			try {
-				if (this.journal.store().resyncFlagged(other.store().client(), target.name())) {
+				if (this.journal.store().resyncFlagged(other.direct().client(), target.name())) {
 					return true;
 				}
 			}
@@ -135,22 +156,84 @@ public final class JournalReplayer {
 		return false;
 	}
 
-	private ReplayResult resync(Region target, long start) {
-		target.store().deleteByPattern(this.entryPattern).toCompletableFuture().orTimeout(5, TimeUnit.MINUTES).join();
-		for (Region holder : this.regions.others(target)) {
-			if (holder.isServing()) {
-				this.journal.store().reset(holder.store().client(), target.name());
+	/**
+	 * Rebuilds the target from a healthy peer: the journals are set aside first (what is written
+	 * from then on is replayed after the copy), the peer's entries are copied under the version
+	 * rule, what the peer lacks is deleted unless written since, and the writes no region took are
+	 * repaired from the journals set aside. With no healthy peer the region can only be emptied.
+	 */
+	private void resync(Region target, List<Region> from, Version startVersion, Counts counts) {
+		this.journal.resyncStarted(target);
+		try {
+			for (Region holder : from) {
+				this.journal.store().setAside(holder.direct().client(), target.name());
+			}
+			Region peer = from.isEmpty() ? null : from.get(0);
+			if (peer == null) {
+				logger.warn("Region '" + target.name() + "' needs a resync and no healthy region can be copied from: emptying it");
+				long deleted = target.direct().deleteByPattern(this.keys.entryPattern()).toCompletableFuture().orTimeout(5, TimeUnit.MINUTES).join();
+				counts.deleted.addAndGet(deleted);
+			}
+			else {
+				PeerResync.Copied copied = this.resync.copy(peer, target, startVersion);
+				counts.copied.addAndGet(copied.copied());
+				counts.deleted.addAndGet(copied.deleted());
+				counts.peerKeys.addAndGet(copied.peerKeys());
+			}
+			for (Region holder : from) {
+				replaySetAsideDeletes(target, holder, startVersion, counts);
 			}
 		}
-		this.journal.replayed(target, true);
-		return new Counts().result(target, true, start);
+		catch (RuntimeException ex) {
+			// Not done: the next attempt resyncs again.
+			this.journal.requireResync(target);
+			throw ex;
+		}
 	}
 
-	private void replayBatch(Region target, List<Item> items, Counts counts) {
-		List<Region> sources = this.regions.others(target).stream().filter(Region::isServing).toList();
+	/**
+	 * The copy covers every write a peer took before it; a write that no region took is nowhere to
+	 * copy from, so its delete record is replayed from the journal set aside. The rest is dropped.
+	 */
+	private void replaySetAsideDeletes(Region target, Region holder, Version startVersion, Counts counts) {
+		JournalStore store = this.journal.store();
+		Map<String, String> page;
+		while (!(page = store.setAsidePage(holder.direct().client(), target.name(), this.batchSize)).isEmpty()) {
+			List<Item> deletes = new ArrayList<>();
+			List<CompletableFuture<?>> removals = new ArrayList<>();
+			for (Item item : items(target, holder, page)) {
+				if (item.repair() == Repair.DELETE) {
+					deletes.add(new Item(item.key(), Repair.DELETE, item.version(), null, null, null));
+				}
+			}
+			replayBatch(target, List.of(), deletes, startVersion, counts);
+			page.keySet().forEach((key) -> removals.add(store.removeSetAside(holder.direct().client(), target.name(), key).toCompletableFuture()));
+			CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).orTimeout(BATCH_TIMEOUT_SECONDS, TimeUnit.SECONDS).join();
+		}
+	}
+
+	/** Parses a page of records strictly; one this starter does not write is removed and counted. */
+	private List<Item> items(Region target, Region holder, Map<String, String> page) {
+		List<Item> items = new ArrayList<>(page.size());
+		page.forEach((key, text) -> {
+			JournalToken token = JournalToken.parse(text);
+			boolean known = KeySpace.isClearMarker(key) ? this.keys.clearedCache(key) != null : this.keys.cacheOf(key) != null;
+			if (token == null || !known) {
+				this.journal.rejected();
+				logger.warn("Ignoring a journal record of region '" + target.name() + "' that this starter does not write (held in region '"
+						+ holder.name() + "'): removed, not executed");
+				this.journal.store().removeIfSame(holder.direct().client(), target.name(), key, text);
+				return;
+			}
+			items.add(new Item(key, token.repair(), token.version(), text, holder, this.journal.pending(target, key)));
+		});
+		return items;
+	}
+
+	private void replayBatch(Region target, List<Region> from, List<Item> items, Version startVersion, Counts counts) {
 		List<CompletableFuture<?>> calls = new ArrayList<>(items.size());
 		for (Item item : items) {
-			calls.add(repair(target, sources, item).thenCompose((copied) -> forget(target, item).thenApply((v) -> copied))
+			calls.add(repair(target, from, item, startVersion).thenCompose((copied) -> forget(target, item).thenApply((v) -> copied))
 				.handle((copied, ex) -> {
 					counts.keys.incrementAndGet();
 					if (ex != null) {
@@ -171,20 +254,22 @@ public final class JournalReplayer {
 
 	/**
 	 * Repairs one key; completes with {@code true} when an entry was copied, {@code false} when the
-	 * key was deleted.
+	 * key was deleted (or kept, being newer).
 	 */
-	private CompletableFuture<Boolean> repair(Region target, List<Region> sources, Item item) {
-		String pattern = ReplayJournal.clearedPattern(item.key());
-		RegionStore targetStore = target.store();
-		if (pattern != null) {
-			return targetStore.deleteByPattern(pattern).toCompletableFuture().thenApply((n) -> false);
+	private CompletableFuture<Boolean> repair(Region target, List<Region> sources, Item item, Version startVersion) {
+		RegionStore targetStore = target.direct();
+		if (KeySpace.isClearMarker(item.key())) {
+			String cache = this.keys.clearedCache(item.key());
+			return (cache != null) ? targetStore.deleteByPattern(this.keys.cachePattern(cache)).toCompletableFuture().thenApply((n) -> false)
+					: CompletableFuture.completedFuture(false);
 		}
 		if (item.repair() == Repair.DELETE || sources.isEmpty()) {
-			return targetStore.delete(item.key()).toCompletableFuture().thenApply((n) -> false);
+			Version upTo = (item.repair() == Repair.DELETE && item.version() != null) ? item.version() : startVersion;
+			return targetStore.deleteUnlessNewer(item.key(), upTo).toCompletableFuture().thenApply((deleted) -> false);
 		}
 		List<CompletableFuture<RegionStore.@Nullable RawEntry>> reads = new ArrayList<>(sources.size());
 		for (Region source : sources) {
-			reads.add(source.store().getWithTtl(item.key()).toCompletableFuture());
+			reads.add(source.direct().getWithTtl(item.key()).toCompletableFuture());
 		}
 		return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenCompose((v) -> {
 			RegionStore.RawEntry newest = null;
@@ -192,13 +277,18 @@ public final class JournalReplayer {
 			for (CompletableFuture<RegionStore.@Nullable RawEntry> read : reads) {
 				RegionStore.RawEntry raw = read.join();
 				StoredEntry entry = (raw != null) ? raw.entry() : null;
+				if (entry != null && !this.clock.isTrusted(entry.version().stamp())) {
+					this.clock.refused();
+					entry = null;
+				}
 				if (entry != null && (newestEntry == null || entry.version().compareTo(newestEntry.version()) > 0)) {
 					newest = raw;
 					newestEntry = entry;
 				}
 			}
 			if (newestEntry == null) {
-				return targetStore.delete(item.key()).toCompletableFuture().thenApply((n) -> false);
+				// No healthy region holds it any more: delete it, unless written since the replay began.
+				return targetStore.deleteUnlessNewer(item.key(), startVersion).toCompletableFuture().thenApply((deleted) -> false);
 			}
 			return targetStore.write(item.key(), newestEntry, newest.ttlMillis()).toCompletableFuture().thenApply((outcome) -> true);
 		});
@@ -207,7 +297,7 @@ public final class JournalReplayer {
 	/** Forgets a repaired key: its Redis record if it still holds the token read, its memory record if unchanged. */
 	private CompletableFuture<Void> forget(Region target, Item item) {
 		CompletableFuture<?> durable = (item.holder() != null && item.token() != null)
-				? this.journal.store().removeIfSame(item.holder().store().client(), target.name(), item.key(), item.token()).toCompletableFuture()
+				? this.journal.store().removeIfSame(item.holder().direct().client(), target.name(), item.key(), item.token()).toCompletableFuture()
 				: CompletableFuture.completedFuture(null);
 		return durable.thenRun(() -> {
 			if (item.memory() != null) {
@@ -219,7 +309,8 @@ public final class JournalReplayer {
 	/**
 	 * One key to replay, with the records it was read from.
 	 */
-	private record Item(String key, Repair repair, @Nullable String token, @Nullable Region holder, @Nullable Pending memory) {
+	private record Item(String key, Repair repair, @Nullable Version version, @Nullable String token, @Nullable Region holder,
+			@Nullable Pending memory) {
 	}
 
 	private static final class Counts {
@@ -232,9 +323,11 @@ public final class JournalReplayer {
 
 		private final AtomicLong failed = new AtomicLong();
 
+		private final AtomicLong peerKeys = new AtomicLong();
+
 		ReplayResult result(Region target, boolean resync, long start) {
 			return new ReplayResult(target.name(), resync, this.keys.get(), this.copied.get(), this.deleted.get(), this.failed.get(),
-					Duration.ofNanos(System.nanoTime() - start), Instant.now());
+					this.peerKeys.get(), Duration.ofNanos(System.nanoTime() - start), Instant.now());
 		}
 
 	}

@@ -3,12 +3,14 @@ package io.github.resilientcache.recovery;
 import java.time.Instant;
 
 /**
- * Outcome of one failback probe of a region.
+ * Outcome of one probe of a region.
  * @param region the region
- * @param success whether the region answered PING and the canary write and read
+ * @param success whether the region answered DBSIZE, the canary write and read, and its run ids
  * @param consecutiveSuccesses successes in a row so far
  * @param message what failed, or "ok"
  * @param at when
+ * @param restarted whether a master restarted since the previous probe (the region then needs a
+ * full resync)
  */
-public record ProbeResult(String region, boolean success, int consecutiveSuccesses, String message, Instant at) {
+public record ProbeResult(String region, boolean success, int consecutiveSuccesses, String message, Instant at, boolean restarted) {
 }

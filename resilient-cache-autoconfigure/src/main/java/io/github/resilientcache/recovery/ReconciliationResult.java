@@ -14,9 +14,31 @@ import java.util.Map;
  * @param duration how long the run took
  * @param finished when it finished
  * @param skipped why the run did nothing, or {@code null} when it ran
+ * @param buckets key buckets whose digests were compared
+ * @param differingBuckets buckets whose digests differed between regions (their keys were listed)
+ * @param roundTrips calls to Redis the comparison made (digests and listings, not repairs)
  */
 public record ReconciliationResult(java.util.List<String> regions, long keysChecked, long divergent, long repaired,
-		Map<String, Long> perCache, Duration duration, Instant finished, @org.jspecify.annotations.Nullable String skipped) {
+		Map<String, Long> perCache, Duration duration, Instant finished, @org.jspecify.annotations.Nullable String skipped, int buckets,
+		int differingBuckets, long roundTrips) {
+
+	/**
+	 * A run that did nothing.
+	 * @param regions the serving regions
+	 * @param why why it did nothing
+	 * @return the result
+	 */
+	public static ReconciliationResult skipped(java.util.List<String> regions, String why) {
+		return new ReconciliationResult(regions, 0, 0, 0, Map.of(), Duration.ZERO, Instant.now(), why, 0, 0, 0);
+	}
+
+	/**
+	 * The result shown while a run started on request is still going on.
+	 * @return a result that says so
+	 */
+	public static ReconciliationResult running() {
+		return skipped(java.util.List.of(), "still running in the background");
+	}
 
 	/**
 	 * One line for logs and health.
@@ -26,8 +48,9 @@ public record ReconciliationResult(java.util.List<String> regions, long keysChec
 		if (this.skipped != null) {
 			return "skipped: " + this.skipped;
 		}
-		return this.keysChecked + " keys checked across " + this.regions + ", " + this.divergent + " divergent, " + this.repaired
-				+ " repaired in " + this.duration.toMillis() + " ms";
+		return this.keysChecked + " keys checked across " + this.regions + " by digests of " + this.buckets + " buckets ("
+				+ this.differingBuckets + " differing, " + this.roundTrips + " round trips), " + this.divergent + " divergent, "
+				+ this.repaired + " repaired in " + this.duration.toMillis() + " ms";
 	}
 
 }

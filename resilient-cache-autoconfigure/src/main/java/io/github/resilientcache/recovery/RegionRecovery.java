@@ -1,12 +1,17 @@
 package io.github.resilientcache.recovery;
 
+import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionState;
+import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.replication.ReplayJournal;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -14,107 +19,163 @@ import org.jspecify.annotations.Nullable;
 import org.redisson.api.RLock;
 
 /**
- * Brings a region back: {@code RECOVERING} while its journal is replayed (one application instance
- * at a time, under a Redisson lock held in a healthy region), then {@code UP}. A region is read from
- * again only after its reconciliation finished. Also takes regions offline and back for operators.
+ * Brings a region back: {@code RECOVERING} while the writes it missed are repaired, then {@code UP}.
+ * A region is read from again only after its reconciliation finished.
+ * <p>
+ * Each region's reconciliation runs on that region's own thread ({@code resilient-cache-recovery-
+ * <region>}), never on the prober's thread or a request's: one slow replay holds back neither the
+ * probes of other regions nor an HTTP call. One reconciliation per region runs at a time in this
+ * instance (a second request joins the running one), and one across the fleet: a Redisson lock in a
+ * fixed place (the first serving region by name, the same for every instance), whose lease
+ * Redisson's watchdog renews while this instance is alive and which it releases when done.
  */
 public final class RegionRecovery {
 
 	private static final Log logger = LogFactory.getLog(RegionRecovery.class);
 
+	private static final long LOCK_WAIT_SECONDS = 2;
+
+	private final Regions regions;
+
 	private final ReplayJournal journal;
 
 	private final JournalReplayer replayer;
-
-	private final String keyPrefix;
-
-	private static final long LOCK_LEASE_SECONDS = 600;
 
 	private final Map<String, ReplayResult> lastResults = new ConcurrentHashMap<>();
 
 	private final Map<String, ReplayResult> lastResyncs = new ConcurrentHashMap<>();
 
-	private final Consumer<ReplayResult> listener;
+	private final Map<String, ExecutorService> executors = new ConcurrentHashMap<>();
 
-	public RegionRecovery(ReplayJournal journal, JournalReplayer replayer, String keyPrefix) {
-		this(journal, replayer, keyPrefix, (result) -> {
-		});
-	}
+	private final Map<String, CompletableFuture<Boolean>> running = new ConcurrentHashMap<>();
+
+	private final Consumer<ReplayResult> listener;
 
 	/**
 	 * Creates the recovery.
+	 * @param regions the regions
 	 * @param journal the journal
 	 * @param replayer what replays a region's journal
-	 * @param keyPrefix the key prefix, for the replay lock
 	 * @param listener told of every replay's result, on the thread that ran it
 	 */
-	public RegionRecovery(ReplayJournal journal, JournalReplayer replayer, String keyPrefix, Consumer<ReplayResult> listener) {
+	public RegionRecovery(Regions regions, ReplayJournal journal, JournalReplayer replayer, Consumer<ReplayResult> listener) {
+		this.regions = regions;
 		this.journal = journal;
 		this.replayer = replayer;
-		this.keyPrefix = keyPrefix;
 		this.listener = listener;
 	}
 
 	/**
-	 * Reconciles a reachable region and makes it serve again.
+	 * Reconciles a reachable region on its recovery thread and makes it serve again.
 	 * @param region a region that is {@code OPEN} or {@code RECOVERING}
-	 * @param why why it is recovered, e.g. "3 probes succeeded"
-	 * @return whether the region is {@code UP} now
+	 * @param why why, e.g. "3 probes in a row succeeded"
+	 * @param strict whether a journal that cannot be read whole (another region out) means a full
+	 * resync, as for a region coming back from a failure; at start, what can be read is replayed
+	 * and a region whose journal holder is out is not itself failed
+	 * @return completes with whether the region serves
 	 */
-	public boolean recover(Region region, String why) {
-		if (region.state() == RegionState.OPEN) {
-			region.transition(RegionState.OPEN, RegionState.RECOVERING, why);
+	public CompletableFuture<Boolean> recoverAsync(Region region, String why, boolean strict) {
+		return submit(region, () -> recover(region, why, strict, false));
+	}
+
+	/**
+	 * Reconciles, at start, a region that answered its first probe. Every region that answered is
+	 * {@code RECOVERING} already, so that journals and entries are read from all of them; a region
+	 * whose journal is held in a region that did not answer is resynced (it may have missed writes
+	 * recorded there), never failed.
+	 * @param region the region
+	 * @return completes with whether the region serves
+	 */
+	CompletableFuture<Boolean> recoverAtStart(Region region) {
+		return submit(region, () -> recover(region, "first probe succeeded", true, true));
+	}
+
+	/**
+	 * Replays, on its recovery thread, the journal of a region that serves but missed some writes
+	 * (a timeout, a full replication queue), without taking it out.
+	 * @param region the region
+	 * @return completes with whether it still serves
+	 */
+	public CompletableFuture<Boolean> drainAsync(Region region) {
+		return submit(region, () -> {
+			try {
+				replayLocked(region, false, false);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Draining the journal of region '" + region.name() + "' failed: " + Region.describe(Region.unwrap(ex)));
+			}
+			return region.isServing();
+		});
+	}
+
+	private CompletableFuture<Boolean> submit(Region region, java.util.concurrent.Callable<Boolean> task) {
+		CompletableFuture<Boolean> created = new CompletableFuture<>();
+		CompletableFuture<Boolean> current = this.running.putIfAbsent(region.name(), created);
+		if (current != null) {
+			return current;
 		}
+		try {
+			executor(region).execute(() -> {
+				try {
+					created.complete(task.call());
+				}
+				catch (Throwable ex) {
+					created.completeExceptionally(ex);
+				}
+				finally {
+					this.running.remove(region.name(), created);
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			this.running.remove(region.name(), created);
+			created.complete(region.isServing());
+		}
+		return created;
+	}
+
+	private ExecutorService executor(Region region) {
+		return this.executors.computeIfAbsent(region.name(),
+				(name) -> this.regions.threads().single("resilient-cache-recovery-" + name, 1, true));
+	}
+
+	private boolean recover(Region region, String why, boolean strict, boolean atStart) {
+		region.beginRecovery(why);
 		if (region.state() != RegionState.RECOVERING) {
 			return region.isServing();
 		}
 		try {
-			ReplayResult result = replayLocked(region, true);
+			ReplayResult result = replayLocked(region, strict, atStart);
 			if (result == null) {
+				region.abortRecovery("another instance is reconciling it; probed again");
 				return false;
 			}
 			if (!result.complete()) {
-				region.transition(RegionState.RECOVERING, RegionState.OPEN, "reconciliation incomplete: " + result.describe());
+				region.abortRecovery("reconciliation incomplete: " + result.describe());
 				return false;
 			}
-			region.transition(RegionState.RECOVERING, RegionState.UP, "reconciled: " + result.describe());
-			// Another thread (the prober, an operator) may have finished the same recovery first.
+			region.recovered("reconciled: " + result.describe());
 			return region.isServing();
 		}
 		catch (RuntimeException ex) {
-			region.transition(RegionState.RECOVERING, RegionState.OPEN, "reconciliation failed: " + Region.unwrap(ex));
+			region.abortRecovery("reconciliation failed: " + Region.describe(Region.unwrap(ex)));
 			return false;
 		}
 	}
 
-	/**
-	 * Replays the journal of a region that serves but missed some writes (a timeout, a full
-	 * replication queue), without taking it out.
-	 * @param region the region
-	 * @return the result, {@code null} if another instance holds the replay lock
-	 */
-	public @Nullable ReplayResult drain(Region region) {
-		try {
-			return replayLocked(region, false);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Draining the journal of region '" + region.name() + "' failed: " + Region.unwrap(ex));
-			return null;
-		}
-	}
-
-	private @Nullable ReplayResult replayLocked(Region region, boolean strict) {
-		Region holder = this.journal.holderFor(region);
-		RLock lock = (holder != null) ? holder.store().client().getLock(this.keyPrefix + ":replay-lock:{" + region.name() + "}") : null;
+	private @Nullable ReplayResult replayLocked(Region region, boolean strict, boolean atStart) {
+		Region holder = lockHolder(region);
+		RLock lock = (holder != null) ? holder.direct().client().getLock(this.regions.keys().replayLock(region.name())) : null;
 		boolean locked = false;
 		try {
-			// A bounded lease: an instance that dies or hangs mid-replay cannot hold the region back forever.
-			locked = (lock == null) || lock.tryLock(2, LOCK_LEASE_SECONDS, TimeUnit.SECONDS);
+			// No lease: Redisson's watchdog renews the lock while this instance lives, however long
+			// the replay takes, and lets it expire soon after this instance dies.
+			locked = (lock == null) || lock.tryLock(LOCK_WAIT_SECONDS, TimeUnit.SECONDS);
 			if (!locked) {
 				logger.debug("Another instance is replaying region '" + region.name() + "'");
 				return null;
 			}
-			ReplayResult result = this.replayer.replay(region, strict);
+			ReplayResult result = this.replayer.replay(region, strict, atStart ? Region::acceptsWrites : Region::isServing);
 			this.lastResults.put(region.name(), result);
 			if (result.resync()) {
 				this.lastResyncs.put(region.name(), result);
@@ -136,6 +197,17 @@ public final class RegionRecovery {
 		}
 	}
 
+	/**
+	 * Where the replay lock of a region lives: the first region by name, other than the target,
+	 * that takes writes. Every instance picks the same one, whatever its local region.
+	 */
+	private @Nullable Region lockHolder(Region target) {
+		return this.regions.all().stream()
+			.filter((region) -> region != target && region.acceptsWrites())
+			.min(Comparator.comparing(Region::name))
+			.orElse(null);
+	}
+
 	private void notifyListener(ReplayResult result) {
 		try {
 			this.listener.accept(result);
@@ -152,7 +224,7 @@ public final class RegionRecovery {
 			}
 		}
 		catch (RuntimeException ex) {
-			// The lease ends it anyway.
+			// The watchdog stops renewing it; it expires on its own.
 			logger.debug("Could not release the replay lock of region '" + region.name() + "'", ex);
 		}
 	}
@@ -163,23 +235,19 @@ public final class RegionRecovery {
 	 * @param reason why, for logs and events
 	 */
 	public void takeOffline(Region region, String reason) {
-		RegionState current;
-		while ((current = region.state()) != RegionState.OFFLINE) {
-			region.transition(current, RegionState.OFFLINE, reason);
-		}
+		region.takeOffline(reason, false);
 	}
 
 	/**
-	 * Brings a region back from maintenance: it is reconciled before it serves again.
+	 * Brings a region back from maintenance: it is reconciled, on its recovery thread, before it
+	 * serves again.
 	 * @param region the region
 	 * @param reason why, for logs and events
-	 * @return whether it serves now
+	 * @return completes with whether it serves
 	 */
-	public boolean bringOnline(Region region, String reason) {
-		if (region.state() == RegionState.OFFLINE) {
-			region.transition(RegionState.OFFLINE, RegionState.RECOVERING, reason);
-		}
-		return recover(region, reason);
+	public CompletableFuture<Boolean> bringOnline(Region region, String reason) {
+		region.bringOnline(reason);
+		return recoverAsync(region, reason, true);
 	}
 
 	/**
@@ -198,6 +266,14 @@ public final class RegionRecovery {
 	 */
 	public @Nullable ReplayResult lastResync(String region) {
 		return this.lastResyncs.get(region);
+	}
+
+	/**
+	 * The replay journal.
+	 * @return the journal
+	 */
+	ReplayJournal journal() {
+		return this.journal;
 	}
 
 }

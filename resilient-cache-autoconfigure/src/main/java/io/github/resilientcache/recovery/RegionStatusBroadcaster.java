@@ -1,16 +1,17 @@
 package io.github.resilientcache.recovery;
 
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
+import io.github.resilientcache.region.KeySpace;
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionState;
 import io.github.resilientcache.region.RegionStateChange;
 import io.github.resilientcache.region.RegionStateListener;
 import io.github.resilientcache.region.Regions;
-import io.github.resilientcache.replication.ReplayJournal;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -20,11 +21,18 @@ import org.redisson.client.codec.StringCodec;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Makes application instances agree on regions: a region one instance found failed, or an operator
- * took offline, is known to the others, so that no instance keeps reading a region the others are
- * reconciling. Each state change is published on a Redis channel in every reachable region and kept
- * in a status key in the other regions, read by instances that start later. At start, a region whose
- * journal holds keys it missed (written by an instance that is gone) is taken out until reconciled.
+ * Shares confirmed region state changes between application instances, over a Redis channel in
+ * every reachable region. What another instance reports is evidence, not a state to copy:
+ * <ul>
+ * <li>{@code OPEN}: this instance probes the region itself and fails it over only if its own probe
+ * fails, so that a partition between one instance and a region fails that region over for that
+ * instance only;</li>
+ * <li>{@code OFFLINE} (an operator's maintenance) is applied as it is, and kept in a status key in
+ * the other regions so that instances starting later apply it too;</li>
+ * <li>leaving {@code OFFLINE} releases the region here: it is probed and reconciled by this
+ * instance before it serves.</li>
+ * </ul>
+ * Messages are parsed strictly ({@link StatusMessage}); one that does not parse is ignored.
  */
 public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStateListener {
 
@@ -32,39 +40,48 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 
 	private final Regions regions;
 
-	private final ReplayJournal journal;
+	private final FailbackProber prober;
 
-	private final String channel;
+	private final String instanceId;
 
-	private final String keyPrefix;
+	private final KeySpace keys;
 
 	private final long timeoutMillis;
+
+	private final byte @Nullable [] secret;
+
+	private final LongAdder rejected = new LongAdder();
 
 	private final List<Subscription> subscriptions = new ArrayList<>();
 
 	private volatile boolean running;
 
-	public RegionStatusBroadcaster(Regions regions, ReplayJournal journal, String keyPrefix, Duration timeout) {
+	/**
+	 * Creates the broadcaster.
+	 * @param regions the regions
+	 * @param prober what confirms another instance's report
+	 * @param instanceId this instance's identity
+	 * @param timeout longest wait for a status read at start
+	 * @param secret the coordination secret that signs and checks messages, {@code null} for none
+	 */
+	public RegionStatusBroadcaster(Regions regions, FailbackProber prober, String instanceId, java.time.Duration timeout,
+			@Nullable String secret) {
+		this.secret = (secret != null) ? secret.getBytes(StandardCharsets.UTF_8) : null;
 		this.regions = regions;
-		this.journal = journal;
-		this.keyPrefix = keyPrefix;
-		this.channel = keyPrefix + ":region-status";
+		this.prober = prober;
+		this.instanceId = instanceId;
+		this.keys = regions.keys();
 		this.timeoutMillis = Math.max(timeout.toMillis(), 100);
-	}
-
-	private String statusKey(String region) {
-		return this.keyPrefix + ":status:{" + region + "}";
 	}
 
 	@Override
 	public void start() {
 		for (Region region : this.regions.all()) {
 			applyStoredStatus(region);
-			takeOutIfJournaled(region);
 		}
 		for (Region region : this.regions.all()) {
 			try {
-				RTopic topic = region.store().client().getTopic(this.channel, StringCodec.INSTANCE);
+				RTopic topic = region.direct().client().getTopic(this.keys.statusChannel(), StringCodec.INSTANCE);
 				int id = topic.addListenerAsync(String.class, (channel, message) -> apply(message))
 					.toCompletableFuture().get(this.timeoutMillis * 4, TimeUnit.MILLISECONDS);
 				this.subscriptions.add(new Subscription(topic, id));
@@ -107,89 +124,62 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 		if (change.remote()) {
 			return;
 		}
-		String message = String.join("\t", change.region(), change.to().name(), this.journal.instanceId(), change.reason());
+		String message = new StatusMessage(change.region(), change.from(), change.to(), this.instanceId, change.reason()).encode(this.secret);
+		boolean offline = change.to() == RegionState.OFFLINE;
+		boolean online = change.from() == RegionState.OFFLINE;
 		for (Region region : this.regions.all()) {
 			boolean self = region.name().equals(change.region());
-			if (!region.isServing() && !(self && change.to() == RegionState.OFFLINE)) {
+			// A region taken offline still hears of it, so that instances subscribed there only agree.
+			if (!region.isServing() && !(self && offline)) {
 				continue;
 			}
-			region.store().client().getTopic(this.channel, StringCodec.INSTANCE).publishAsync(message);
-			if (!self) {
-				if (change.to() == RegionState.UP) {
-					region.store().client().getBucket(statusKey(change.region()), StringCodec.INSTANCE).deleteAsync();
-				}
-				else if (change.to() == RegionState.OPEN || change.to() == RegionState.OFFLINE) {
-					region.store().client().getBucket(statusKey(change.region()), StringCodec.INSTANCE).setAsync(message);
-				}
+			region.direct().client().getTopic(this.keys.statusChannel(), StringCodec.INSTANCE).publishAsync(message);
+			if (!self && offline) {
+				region.direct().client().getBucket(this.keys.statusKey(change.region()), StringCodec.INSTANCE).setAsync(message);
+			}
+			else if (!self && online) {
+				region.direct().client().getBucket(this.keys.statusKey(change.region()), StringCodec.INSTANCE).deleteAsync();
 			}
 		}
 	}
 
 	/**
 	 * Applies a state change published by another instance.
-	 * @param message the message
+	 * @param text the message
 	 */
-	void apply(String message) {
-		String[] parts = message.split("\t", 4);
-		if (parts.length < 4 || parts[2].equals(this.journal.instanceId())) {
+	void apply(String text) {
+		StatusMessage message = StatusMessage.parse(text, this.secret);
+		if (message == null) {
+			this.rejected.increment();
+			logger.warn("Ignoring a region status message that is malformed" + ((this.secret != null) ? " or not signed with the coordination secret" : ""));
 			return;
 		}
-		Region region = this.regions.find(parts[0]);
-		if (region == null) {
+		Region region = this.regions.find(message.region());
+		if (region == null || message.instance().equals(this.instanceId)) {
 			return;
 		}
-		RegionState reported;
-		try {
-			reported = RegionState.valueOf(parts[1]);
+		String reason = "instance " + message.instance() + " reported: " + message.reason();
+		if (message.to() == RegionState.OFFLINE) {
+			region.takeOffline(reason, true);
 		}
-		catch (IllegalArgumentException ex) {
-			return;
+		else if (message.from() == RegionState.OFFLINE) {
+			region.release(reason);
 		}
-		String reason = "reported by instance " + parts[2] + ": " + parts[3];
-		RegionState current = region.state();
-		switch (reported) {
-			case OPEN -> region.transition(RegionState.UP, RegionState.OPEN, reason, true);
-			case OFFLINE -> {
-				if (current != RegionState.OFFLINE) {
-					region.transition(current, RegionState.OFFLINE, reason, true);
-				}
-			}
-			case RECOVERING -> {
-				if (current == RegionState.OPEN || current == RegionState.OFFLINE) {
-					region.transition(current, RegionState.RECOVERING, reason, true);
-				}
-			}
-			case UP -> region.transition(RegionState.OFFLINE, RegionState.OPEN, reason, true);
+		else if (message.to() == RegionState.OPEN) {
+			this.prober.confirmSoon(region, reason);
 		}
 	}
 
 	private void applyStoredStatus(Region region) {
 		for (Region holder : this.regions.others(region)) {
-			String stored = read(holder, statusKey(region.name()));
-			if (stored != null) {
-				apply(stored.replaceFirst("^([^\t]*\t[^\t]*\t)[^\t]*", "$1stored-status"));
-				return;
+			String stored = read(holder, this.keys.statusKey(region.name()));
+			StatusMessage message = (stored != null) ? StatusMessage.parse(stored, this.secret) : null;
+			if (stored != null && message == null) {
+				this.rejected.increment();
+				logger.warn("Ignoring the stored status of region '" + region.name() + "' in region '" + holder.name() + "': malformed or not signed");
 			}
-		}
-	}
-
-	private void takeOutIfJournaled(Region region) {
-		if (!region.isServing()) {
-			return;
-		}
-		for (Region holder : this.regions.others(region)) {
-			try {
-				long depth = this.journal.store().depth(holder.store().client(), region.name());
-				if (depth > 0 || this.journal.store().resyncFlagged(holder.store().client(), region.name())) {
-					region.transition(RegionState.UP, RegionState.OPEN,
-							"its journal in region '" + holder.name() + "' holds " + depth + " keys it missed");
-					return;
-				}
-			}
-			catch (RuntimeException ex) {
-				// The region may have missed writes recorded there: not trusted until reconciled.
-				region.transition(RegionState.UP, RegionState.OPEN,
-						"its journal in region '" + holder.name() + "' cannot be read (" + Region.unwrap(ex).getClass().getSimpleName() + ")");
+			if (message != null && message.to() == RegionState.OFFLINE && message.region().equals(region.name())) {
+				region.takeOffline("stored status from instance " + message.instance() + ": " + message.reason(), true);
 				return;
 			}
 		}
@@ -197,7 +187,7 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 
 	private @Nullable String read(Region holder, String key) {
 		try {
-			return holder.store().client().<String>getBucket(key, StringCodec.INSTANCE).getAsync().toCompletableFuture()
+			return holder.direct().client().<String>getBucket(key, StringCodec.INSTANCE).getAsync().toCompletableFuture()
 				.get(this.timeoutMillis, TimeUnit.MILLISECONDS);
 		}
 		catch (Exception ex) {
@@ -206,6 +196,15 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 			}
 			return null;
 		}
+	}
+
+	/**
+	 * Status messages and stored statuses rejected since start (malformed, or not signed with the
+	 * coordination secret).
+	 * @return the count
+	 */
+	public long rejectedCount() {
+		return this.rejected.sum();
 	}
 
 	private record Subscription(RTopic topic, int id) {

@@ -6,16 +6,17 @@ import java.time.Instant;
 /**
  * What one replay of a region's journal did.
  * @param region the region replayed
- * @param resync whether the region was fully resynced (its journal had overflowed)
- * @param keys keys replayed
- * @param copied keys copied from a healthy region
- * @param deleted keys deleted in the region (no healthy region holds them)
+ * @param resync whether the region was resynced from a healthy peer (its journal could not be trusted)
+ * @param keys journal records replayed
+ * @param copied keys copied from a healthy region (by the resync and the replay)
+ * @param deleted keys deleted in the region (no healthy region holds them, or no region took the write)
  * @param failed keys that could not be replayed and were journaled again
+ * @param peerKeys entries of the peer a resync copied from (0 without a resync)
  * @param duration how long it took
  * @param finished when it finished
  */
-public record ReplayResult(String region, boolean resync, long keys, long copied, long deleted, long failed, Duration duration,
-		Instant finished) {
+public record ReplayResult(String region, boolean resync, long keys, long copied, long deleted, long failed, long peerKeys,
+		Duration duration, Instant finished) {
 
 	/**
 	 * Whether the region now agrees with the healthy regions for every journaled key.
@@ -31,7 +32,8 @@ public record ReplayResult(String region, boolean resync, long keys, long copied
 	 */
 	public double rate() {
 		double seconds = this.duration.toNanos() / 1e9;
-		return (seconds > 0) ? this.keys / seconds : this.keys;
+		long work = this.resync ? this.peerKeys + this.keys : this.keys;
+		return (seconds > 0) ? work / seconds : work;
 	}
 
 	/**
@@ -40,7 +42,8 @@ public record ReplayResult(String region, boolean resync, long keys, long copied
 	 */
 	public String describe() {
 		if (this.resync) {
-			return "full resync (journal overflowed or a server restarted) in " + this.duration.toMillis() + " ms";
+			return "resync from a healthy peer (" + this.peerKeys + " peer entries, " + this.copied + " copied, " + this.deleted + " deleted, "
+					+ this.keys + " journal records replayed, " + this.failed + " failed) in " + this.duration.toMillis() + " ms";
 		}
 		return this.keys + " keys replayed (" + this.copied + " copied, " + this.deleted + " deleted, " + this.failed + " failed) in "
 				+ this.duration.toMillis() + " ms";

@@ -10,25 +10,35 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
 /**
- * One region: its store, its circuit breaker and its state. Every call to the region goes through
- * {@link #call}, so that each outcome feeds the breaker and no call outlives its deadline.
+ * One region: its store, its circuit breaker and its state. Every business call to the region goes
+ * through {@link #call} or {@link #callAsync}, so that each outcome feeds the breaker and no call
+ * outlives its deadline; background work (probes, replay, reconciliation, journal, coordination)
+ * goes through {@link #direct()}, the one path that bypasses the breaker.
+ * <p>
+ * The state changes only through the named transitions of {@link RegionTransition}. A region starts
+ * {@link RegionState#OPEN}: it serves once a probe confirmed it reachable and it was reconciled.
+ * What fails it: the breaker opening on command outcomes, or a confirming probe. A connection event
+ * (a lost or reset connection, an exhausted pool) is only a {@link #hint}: it asks for a probe.
+ * A key of the wrong Redis type is a {@link PoisonedKeyException}, never a failure of the region.
  */
 public final class Region {
 
 	private static final Log logger = LogFactory.getLog(Region.class);
+
+	private static final String STARTING = "not confirmed reachable yet: waiting for its first probe";
 
 	private final String name;
 
@@ -44,23 +54,27 @@ public final class Region {
 
 	private final List<RegionStateListener> listeners = new CopyOnWriteArrayList<>();
 
+	private final List<Consumer<String>> hintListeners = new CopyOnWriteArrayList<>();
+
 	private volatile boolean closed;
 
 	private volatile Executor events = Runnable::run;
 
 	private volatile boolean connected;
 
+	private volatile boolean suspect;
+
 	/**
 	 * Until the first successful call, Redisson's lazily initialized client opens its connections
 	 * on the thread that sends the first commands, blocking it for up to the connect timeout (and
-	 * longer when the server accepts but never answers). Those first operations start on this one
-	 * thread instead, from a bounded queue, so that callers only ever wait their own deadline; an
-	 * operation whose caller gave up is skipped, not sent.
+	 * longer when the server accepts but never answers). Those first operations start on this
+	 * region's own connector thread instead, from a bounded queue, so that callers only ever wait
+	 * their own deadline; an operation whose caller gave up is skipped, not sent.
 	 */
-	private final ThreadPoolExecutor connector;
+	private volatile @Nullable Executor connector;
 
 	/**
-	 * Creates a region, {@link RegionState#UP}.
+	 * Creates a region, {@link RegionState#OPEN} until a probe confirms it.
 	 * @param name the region's name
 	 * @param local whether the application instance runs in this region
 	 * @param store the region's entry operations
@@ -77,22 +91,24 @@ public final class Region {
 		this.store = store;
 		this.circuitBreaker = circuitBreaker;
 		this.attemptTimeoutNanos = attemptTimeout.toNanos();
-		this.connector = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024), (runnable) -> {
-			Thread thread = new Thread(runnable, "resilient-cache-connect-" + name);
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.connector.allowCoreThreadTimeOut(true);
-		this.state = new AtomicReference<>(new StateHolder(RegionState.UP, "started", Instant.now()));
+		this.state = new AtomicReference<>(new StateHolder(RegionState.OPEN, STARTING, Instant.now()));
 		circuitBreaker.getEventPublisher().onStateTransition((event) -> {
 			CircuitBreaker.State to = event.getStateTransition().getToState();
 			if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {
 				CircuitBreaker.Metrics metrics = circuitBreaker.getMetrics();
-				RegionState current = state();
-				transition((current == RegionState.RECOVERING) ? current : RegionState.UP, RegionState.OPEN, String.format("circuit breaker opened (failure rate %.0f%%, slow-call rate %.0f%%)",
-						metrics.getFailureRate(), metrics.getSlowCallRate()));
+				fail(String.format("circuit breaker opened (failure rate %.0f%%, slow-call rate %.0f%%)", metrics.getFailureRate(),
+						metrics.getSlowCallRate()));
 			}
 		});
+	}
+
+	/**
+	 * Gives the region its own threads, from the owner of every background thread.
+	 * @param threads the owner
+	 */
+	void useThreads(BackgroundThreads threads) {
+		this.connector = threads.single("resilient-cache-connect-" + this.name, 1024, true);
+		this.events = threads.single("resilient-cache-events-" + this.name, 10_000, true);
 	}
 
 	public String name() {
@@ -103,7 +119,14 @@ public final class Region {
 		return this.local;
 	}
 
-	public RegionStore store() {
+	/**
+	 * The region's store without breaker or deadline: the one path for background work (probes,
+	 * replay, resync, reconciliation, the journal and coordination between instances), which must
+	 * neither open the breaker nor be stopped by it. Business calls use {@link #call} or
+	 * {@link #callAsync}.
+	 * @return the store
+	 */
+	public RegionStore direct() {
 		return this.store;
 	}
 
@@ -141,11 +164,12 @@ public final class Region {
 	}
 
 	/**
-	 * Whether reads may be served by this region now.
-	 * @return whether the region is {@link RegionState#UP}
+	 * Whether reads may be served by this region now: it is {@link RegionState#UP} and not waiting
+	 * for a probe to confirm it after a lost connection (the server may have restarted).
+	 * @return whether the region serves
 	 */
 	public boolean isServing() {
-		return state().isServing();
+		return !this.suspect && state().isServing();
 	}
 
 	/**
@@ -166,6 +190,7 @@ public final class Region {
 	 * @param timeoutNanos the longest time to wait; past it the call counts as a failure
 	 * @return the result
 	 * @throws RegionFailureException if the region failed, timed out or its breaker is open
+	 * @throws PoisonedKeyException if the key holds a value of the wrong Redis type
 	 */
 	public <T> T call(Function<RegionStore, CompletionStage<T>> operation, long timeoutNanos) {
 		if (!this.circuitBreaker.tryAcquirePermission()) {
@@ -176,8 +201,7 @@ public final class Region {
 			long deadline = start + Math.max(timeoutNanos, 1);
 			CompletionStage<T> stage = start(operation, deadline);
 			T value = stage.toCompletableFuture().get(Math.max(deadline - System.nanoTime(), 1), TimeUnit.NANOSECONDS);
-			this.circuitBreaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-			this.connected = true;
+			succeeded(start);
 			return value;
 		}
 		catch (InterruptedException ex) {
@@ -213,16 +237,21 @@ public final class Region {
 		}
 		return result.orTimeout(Math.max(timeoutNanos, 1), TimeUnit.NANOSECONDS).handle((value, ex) -> {
 			if (ex == null) {
-				this.circuitBreaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-				this.connected = true;
+				succeeded(start);
 				return value;
 			}
 			throw new CompletionException(failed(start, unwrap(ex)));
 		});
 	}
 
+	private void succeeded(long start) {
+		this.circuitBreaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+		this.connected = true;
+	}
+
 	private <T> CompletionStage<T> start(Function<RegionStore, ? extends CompletionStage<T>> operation, long deadline) {
-		if (this.connected) {
+		Executor first = this.connector;
+		if (this.connected || first == null) {
 			return operation.apply(this.store);
 		}
 		try {
@@ -231,7 +260,7 @@ public final class Region {
 					throw new RegionFailureException(this.name, "no answer within the deadline (connecting)", null);
 				}
 				return operation.apply(this.store);
-			}, this.connector).thenCompose(Function.identity());
+			}, first).thenCompose(Function.identity());
 		}
 		catch (RejectedExecutionException ex) {
 			return CompletableFuture.failedFuture(new RegionFailureException(this.name, "still connecting", null));
@@ -242,58 +271,128 @@ public final class Region {
 		return new RegionFailureException(this.name, "circuit breaker does not permit calls", null);
 	}
 
+	/**
+	 * Records a failed call and says what it was: a key of the wrong type is the key's fault (the
+	 * region answered), an exhausted connection pool is this client's (a hint to probe the region),
+	 * anything else counts against the region.
+	 */
 	private RegionFailureException failed(long start, Throwable cause) {
+		if (PoisonedKeyException.isWrongType(cause)) {
+			this.circuitBreaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+			return new PoisonedKeyException(this.name, describe(cause), cause);
+		}
+		if (isPoolExhausted(cause)) {
+			this.circuitBreaker.releasePermission();
+			hint("its connection pool is exhausted");
+			return new RegionFailureException(this.name, describe(cause), cause);
+		}
 		this.circuitBreaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, cause);
 		return new RegionFailureException(this.name, describe(cause), cause);
 	}
 
+	private static boolean isPoolExhausted(Throwable cause) {
+		String message = cause.getMessage();
+		return message != null && message.startsWith("Unable to acquire connection");
+	}
+
+	// State machine: the named transitions of RegionTransition, nothing else.
+
 	/**
-	 * Moves the region from one state to another, if it is in the expected state.
-	 * @param from the expected state
-	 * @param to the new state
-	 * @param reason why, for logs, events and health
-	 * @return whether the region moved
+	 * A confirmed failure: the breaker opened, or a confirming probe failed.
+	 * @param cause what was seen, for the log line, events and health
+	 * @return whether the region moved to {@link RegionState#OPEN}
 	 */
-	public boolean transition(RegionState from, RegionState to, String reason) {
-		return transition(from, to, reason, false);
+	public boolean fail(String cause) {
+		return move(RegionTransition.FAIL, cause, false);
 	}
 
 	/**
-	 * Moves the region from one state to another, if it is in the expected state.
-	 * @param from the expected state
-	 * @param to the new state
-	 * @param reason why, for logs, events and health
-	 * @param remote whether another instance reported the change (it is then not broadcast again)
-	 * @return whether the region moved
+	 * Probes succeeded: reconciliation starts.
+	 * @param cause e.g. "3 probes in a row succeeded"
+	 * @return whether the region moved to {@link RegionState#RECOVERING}
 	 */
-	public boolean transition(RegionState from, RegionState to, String reason, boolean remote) {
-		StateHolder current = this.state.get();
-		if (current.state() != from || from == to) {
-			return false;
+	public boolean beginRecovery(String cause) {
+		return move(RegionTransition.BEGIN_RECOVERY, cause, false);
+	}
+
+	/**
+	 * Reconciliation finished: the region serves again.
+	 * @param cause what reconciliation did
+	 * @return whether the region moved to {@link RegionState#UP}
+	 */
+	public boolean recovered(String cause) {
+		return move(RegionTransition.RECOVERED, cause, false);
+	}
+
+	/**
+	 * Reconciliation failed or could not finish: the region is probed again.
+	 * @param cause why
+	 * @return whether the region moved back to {@link RegionState#OPEN}
+	 */
+	public boolean abortRecovery(String cause) {
+		return move(RegionTransition.ABORT_RECOVERY, cause, false);
+	}
+
+	/**
+	 * An operator takes the region out for maintenance.
+	 * @param cause why
+	 * @param remote whether an operator on another instance did (the change is then not broadcast)
+	 * @return whether the region moved to {@link RegionState#OFFLINE}
+	 */
+	public boolean takeOffline(String cause, boolean remote) {
+		return move(RegionTransition.TAKE_OFFLINE, cause, remote);
+	}
+
+	/**
+	 * An operator on this instance brings the region back: it is reconciled before it serves.
+	 * @param cause why
+	 * @return whether the region moved to {@link RegionState#RECOVERING}
+	 */
+	public boolean bringOnline(String cause) {
+		return move(RegionTransition.BRING_ONLINE, cause, false);
+	}
+
+	/**
+	 * An operator on another instance brought the region back: this instance probes and reconciles
+	 * it itself before it serves.
+	 * @param cause why
+	 * @return whether the region moved to {@link RegionState#OPEN}
+	 */
+	public boolean release(String cause) {
+		return move(RegionTransition.RELEASE, cause, true);
+	}
+
+	private boolean move(RegionTransition transition, String reason, boolean remote) {
+		StateHolder current;
+		StateHolder next;
+		do {
+			current = this.state.get();
+			if (!transition.allowedFrom(current.state()) || this.closed) {
+				return false;
+			}
+			next = new StateHolder(transition.to(), reason, Instant.now());
 		}
-		StateHolder next = new StateHolder(to, reason, Instant.now());
-		if (!this.state.compareAndSet(current, next)) {
-			return false;
-		}
+		while (!this.state.compareAndSet(current, next));
+		RegionState to = transition.to();
 		// Reads are gated by the state, so the breaker can close as soon as writes flow again
 		// (RECOVERING): it then detects a region that fails again during its reconciliation.
 		if ((to == RegionState.UP || to == RegionState.RECOVERING) && this.circuitBreaker.getState() != CircuitBreaker.State.CLOSED) {
 			this.circuitBreaker.transitionToClosedState();
 		}
-		// A region taken out for another reason (lost connection, another instance's report) shows an
-		// open breaker too, so that Resilience4j's metrics and health agree with the region's state.
+		// A region failed by a probe shows an open breaker too, so that Resilience4j's metrics and
+		// health agree with the region's state.
 		if (to == RegionState.OPEN && this.circuitBreaker.getState() == CircuitBreaker.State.CLOSED) {
 			this.circuitBreaker.transitionToOpenState();
 		}
-		RegionStateChange change = new RegionStateChange(this.name, from, to, reason, next.since(), remote);
+		RegionStateChange change = new RegionStateChange(this.name, current.state(), to, reason, next.since(), remote);
 		if (to == RegionState.UP || to == RegionState.RECOVERING) {
-			logger.info(change.describe());
+			logger.info(change.describe() + " [" + transition + "]");
 		}
 		else {
-			logger.warn(change.describe());
+			logger.warn(change.describe() + " [" + transition + "]");
 		}
-		// Listeners (events, broadcast, user code) run on the events thread, in order: never on a
-		// business thread or a Redisson I/O thread, which a state change may be running on.
+		// Listeners (events, broadcast, user code) run on this region's events thread, in order:
+		// never on a business thread or a Redisson I/O thread, which a state change may be running on.
 		this.events.execute(() -> {
 			for (RegionStateListener listener : this.listeners) {
 				try {
@@ -308,19 +407,67 @@ public final class Region {
 	}
 
 	/**
-	 * Sets where state listeners run; {@link Regions} gives every region one ordered events thread.
-	 * @param events the executor
-	 */
-	void dispatchEventsWith(Executor events) {
-		this.events = events;
-	}
-
-	/**
 	 * Registers a listener of this region's state changes.
-	 * @param listener the listener, called on the events thread, in the order of the changes
+	 * @param listener the listener, called on the region's events thread, in the order of the changes
 	 */
 	public void addStateListener(RegionStateListener listener) {
 		this.listeners.add(listener);
+	}
+
+	/**
+	 * Reports a lost connection: the server may have restarted (from an older snapshot) or failed
+	 * over, so nothing is read from the region until a probe has confirmed it (a few milliseconds
+	 * when it answers; reads fail over meanwhile). Not a transition: no state change, no broadcast.
+	 * @param what what was seen
+	 */
+	public void suspect(String what) {
+		if (!this.closed) {
+			this.suspect = true;
+			hint(what);
+		}
+	}
+
+	/**
+	 * Called by the prober once a probe confirmed the region after {@link #suspect}: reads may go
+	 * to it again.
+	 */
+	public void confirmed() {
+		this.suspect = false;
+	}
+
+	/**
+	 * Whether reads wait for a probe to confirm the region after a lost connection.
+	 * @return whether the region is suspect
+	 */
+	public boolean isSuspect() {
+		return this.suspect;
+	}
+
+	/**
+	 * Reports a sign that the region may have failed (an exhausted pool, another instance's
+	 * report): never a transition by itself, only a request to confirm with a probe.
+	 * @param what what was seen
+	 */
+	public void hint(String what) {
+		if (this.closed) {
+			return;
+		}
+		for (Consumer<String> listener : this.hintListeners) {
+			try {
+				listener.accept(what);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Region hint listener failed", ex);
+			}
+		}
+	}
+
+	/**
+	 * Registers who confirms hints (the prober).
+	 * @param listener called with what was seen, on the thread that saw it: must not block
+	 */
+	public void addHintListener(Consumer<String> listener) {
+		this.hintListeners.add(listener);
 	}
 
 	/**
@@ -333,7 +480,6 @@ public final class Region {
 
 	void close() {
 		this.closed = true;
-		this.connector.shutdownNow();
 		this.store.client().shutdown(0, 2, TimeUnit.SECONDS);
 	}
 
@@ -355,7 +501,12 @@ public final class Region {
 		return current;
 	}
 
-	private static String describe(Throwable cause) {
+	/**
+	 * A one-line description of a failure, for reasons and logs.
+	 * @param cause the failure
+	 * @return its class and first line
+	 */
+	public static String describe(Throwable cause) {
 		if (cause instanceof java.util.concurrent.TimeoutException) {
 			return "no answer within the deadline";
 		}

@@ -6,10 +6,11 @@ import org.jspecify.annotations.Nullable;
 import org.redisson.connection.ConnectionListener;
 
 /**
- * Takes a region out the moment Redisson loses its connections to one of its servers: the server
- * may come back restarted from an older snapshot, so the region is read from again only after the
- * prober has checked it (same run ids, else a full resync) and its journal was replayed. Chains to
- * a listener the application configured.
+ * Turns Redisson's connection events into hints: a lost connection holds reads of the region and
+ * asks the prober to confirm it at once (reachable, same run ids); only a failed probe takes it out. A healthy server
+ * that closes idle connections, a NAT or load balancer reset, or a {@code CLIENT KILL} therefore
+ * never fails a region over, while a stopped or restarted server is found within one probe. Chains
+ * to a listener the application configured.
  */
 public final class RegionConnectionListener implements ConnectionListener {
 
@@ -39,12 +40,8 @@ public final class RegionConnectionListener implements ConnectionListener {
 	@Override
 	public void onDisconnect(InetSocketAddress address) {
 		Region current = this.region;
-		if (current != null && !current.isClosed()) {
-			RegionState state = current.state();
-			if (state == RegionState.UP || state == RegionState.RECOVERING) {
-				current.transition(state, RegionState.OPEN, "lost its connections to " + address.getHostString() + ":" + address.getPort()
-						+ "; kept out until probes show it did not restart");
-			}
+		if (current != null) {
+			current.suspect("lost a connection to " + address.getHostString() + ":" + address.getPort());
 		}
 		if (this.delegate != null) {
 			this.delegate.onDisconnect(address);

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.RedisNode;
@@ -27,11 +26,9 @@ public final class RegionIdentity {
 	/**
 	 * Reads the run ids of the region's masters.
 	 * @param client the region's client
-	 * @param timeoutMillis longest wait
-	 * @return the run ids
-	 * @throws RuntimeException if a master does not answer
+	 * @return the run ids; fails if a master does not answer
 	 */
-	public static Set<String> runIds(RedissonClient client, long timeoutMillis) {
+	public static CompletableFuture<Set<String>> runIds(RedissonClient client) {
 		Config config = client.getConfig();
 		Collection<? extends RedisNode> masters;
 		if (config.isClusterConfig()) {
@@ -47,14 +44,16 @@ public final class RegionIdentity {
 		for (RedisNode master : masters) {
 			infos.add(((RedisNodeAsync) master).infoAsync(RedisNode.InfoSection.SERVER).toCompletableFuture());
 		}
-		Set<String> ids = new TreeSet<>();
-		for (CompletableFuture<java.util.Map<String, String>> info : infos) {
-			String id = info.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).join().get("run_id");
-			if (id != null) {
-				ids.add(id);
+		return CompletableFuture.allOf(infos.toArray(CompletableFuture[]::new)).thenApply((v) -> {
+			Set<String> ids = new TreeSet<>();
+			for (CompletableFuture<java.util.Map<String, String>> info : infos) {
+				String id = info.join().get("run_id");
+				if (id != null) {
+					ids.add(id);
+				}
 			}
-		}
-		return ids;
+			return ids;
+		});
 	}
 
 }

@@ -1,11 +1,19 @@
 package io.github.resilientcache.region;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.LongSupplier;
 
 import org.jspecify.annotations.Nullable;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RBatch;
 import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
 
@@ -32,43 +40,125 @@ public final class RegionStore {
 			""";
 
 	/**
-	 * Stores ARGV[1] unless the key holds an entry whose version is the same or newer. Returns
-	 * {@code applied * 2 + present}, present being whether the key held a value or a cached null.
+	 * Reads KEYS[1] as a string; a key of another Redis type (not written by the cache, and the key
+	 * is under the cache's prefix) is deleted and read as absent, and {@code flags} tells so (4).
+	 * Then parses the current entry's stamp; a stamp beyond ARGV[5] (the wall clock plus the allowed
+	 * drift) is not trusted: the entry is treated as absent and replaced, and flags tells so (8).
 	 */
-	private static final String CONDITIONAL_SET = NOT_OLDER + """
-			local cur = redis.call('GET', KEYS[1])
+	private static final String READ_CURRENT = """
+			local cur = redis.pcall('GET', KEYS[1])
+			local flags = 0
+			if type(cur) == 'table' and cur.err then
+			  redis.call('UNLINK', KEYS[1])
+			  cur = false
+			  flags = 4
+			end
+			local curversion = false
+			local curnl = false
 			local present = 0
 			if cur then
 			  if string.sub(cur, 1, 1) ~= 'T' then present = 1 end
 			  local nl = string.find(cur, '\\n', 2, true)
-			  if nl and not_older(string.sub(cur, 2, nl - 1), ARGV[3]) then return present end
+			  if nl and nl > 18 then
+			    curnl = nl
+			    curversion = string.sub(cur, 2, nl - 1)
+			    if not not_older(ARGV[5], string.sub(curversion, 1, 16)) then
+			      curversion = false
+			      flags = flags + 8
+			    end
+			  end
 			end
-			local ttl = tonumber(ARGV[2])
-			if ttl > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl) else redis.call('SET', KEYS[1], ARGV[1]) end
-			return 2 + present
+			local function store(version)
+			  local ttl = tonumber(ARGV[3])
+			  local entry = ARGV[1] .. version .. '\\n' .. ARGV[2]
+			  if ttl > 0 then redis.call('SET', KEYS[1], entry, 'PX', ttl) else redis.call('SET', KEYS[1], entry) end
+			end
 			""";
 
 	/**
-	 * Stores ARGV[1] unless the key holds a value (returned) or a newer tombstone (nil returned).
+	 * The one-past stamp of a 16-hex-digit stamp, computed on the text (Lua numbers are doubles:
+	 * 64-bit stamps would lose precision).
 	 */
-	private static final String SET_IF_ABSENT = NOT_OLDER + """
-			local cur = redis.call('GET', KEYS[1])
-			if cur then
-			  if string.sub(cur, 1, 1) ~= 'T' then return cur end
-			  local nl = string.find(cur, '\\n', 2, true)
-			  if nl and not_older(string.sub(cur, 2, nl - 1), ARGV[3]) then return false end
+	private static final String NEXT_STAMP = """
+			local function next_stamp(h)
+			  local digits = '0123456789abcdef'
+			  local out = {}
+			  local carry = 1
+			  for i = 16, 1, -1 do
+			    local d = string.find(digits, string.sub(h, i, i), 1, true) - 1 + carry
+			    if d == 16 then d = 0 else carry = 0 end
+			    out[i] = string.sub(digits, d + 1, d + 1)
+			  end
+			  return table.concat(out)
 			end
-			local ttl = tonumber(ARGV[2])
-			if ttl > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl) else redis.call('SET', KEYS[1], ARGV[1]) end
-			return false
+			""";
+
+	/**
+	 * The first region a write reaches: stores the entry (kind ARGV[1], payload ARGV[2], ttl
+	 * ARGV[3]) with a version after whatever the key holds, max(current + 1, proposed ARGV[4]), so
+	 * that a write or eviction always wins over what it replaces, whatever the writers' clocks say.
+	 * Idempotent: when the key already holds the same entry (a client retry of this write, or the
+	 * same value written again) it is kept with its version. Returns {flags + 2 + present, version}.
+	 */
+	private static final String CAUSAL_SET = NOT_OLDER + NEXT_STAMP + READ_CURRENT + """
+			if curversion and string.sub(cur, 1, 1) == ARGV[1] and string.sub(cur, curnl + 1) == ARGV[2] then
+			  return {flags + 2 + present, curversion}
+			end
+			local version = ARGV[4]
+			if curversion and not_older(curversion, version) then
+			  version = next_stamp(string.sub(curversion, 1, 16)) .. string.sub(ARGV[4], 17)
+			end
+			store(version)
+			return {flags + 2 + present, version}
+			""";
+
+	/**
+	 * Replication, replay and repair: stores the entry with exactly the version ARGV[4] unless the
+	 * key holds the same or a newer trusted version. Returns {flags + applied * 2 + present, version}.
+	 */
+	private static final String CONDITIONAL_SET = NOT_OLDER + READ_CURRENT + """
+			if curversion and not_older(curversion, ARGV[4]) then return {flags + present, curversion} end
+			store(ARGV[4])
+			return {flags + 2 + present, ARGV[4]}
+			""";
+
+	/**
+	 * Stores the entry unless the key holds a value (returned as {0, value}); after a tombstone, with
+	 * a version past it, as for a causal write. Returns {flags + 2, version} when stored.
+	 */
+	private static final String SET_IF_ABSENT = NOT_OLDER + NEXT_STAMP + READ_CURRENT + """
+			if present == 1 then return {flags, cur} end
+			local version = ARGV[4]
+			if curversion and not_older(curversion, version) then
+			  version = next_stamp(string.sub(curversion, 1, 16)) .. string.sub(ARGV[4], 17)
+			end
+			store(version)
+			return {flags + 2, version}
+			""";
+
+	/**
+	 * Deletes KEYS[1] unless it holds an entry with a trusted version newer than ARGV[1]: the repair
+	 * of a write no region took, or of a key no healthy region holds any more. Returns 1 if deleted.
+	 */
+	private static final String DELETE_UNLESS_NEWER = NOT_OLDER + """
+			local cur = redis.pcall('GET', KEYS[1])
+			if not cur then return 0 end
+			if type(cur) == 'string' then
+			  local nl = string.find(cur, '\\n', 2, true)
+			  if nl and nl > 18 then
+			    local v = string.sub(cur, 2, nl - 1)
+			    if not_older(ARGV[2], string.sub(v, 1, 16)) and not_older(v, ARGV[1]) and v ~= ARGV[1] then return 0 end
+			  end
+			end
+			return redis.call('UNLINK', KEYS[1])
 			""";
 
 	/**
 	 * Reads an entry with its remaining time to live in one round trip, for copies between regions.
 	 */
 	private static final String GET_WITH_TTL = """
-			local value = redis.call('GET', KEYS[1])
-			if not value then return {} end
+			local value = redis.pcall('GET', KEYS[1])
+			if not value or type(value) == 'table' then return {} end
 			return {value, redis.call('PTTL', KEYS[1])}
 			""";
 
@@ -80,17 +170,31 @@ public final class RegionStore {
 			return 0
 			""";
 
+	/**
+	 * Deletes KEYS[1] if it holds a Redis type other than a string: the cache never writes one.
+	 */
+	private static final String DELETE_IF_WRONG_TYPE = """
+			local t = redis.call('TYPE', KEYS[1])
+			if t.ok ~= 'string' and t.ok ~= 'none' then return redis.call('UNLINK', KEYS[1]) end
+			return 0
+			""";
+
 	private final RedissonClient client;
 
 	private final RScript script;
 
+	private final LongSupplier maxTrustedStamp;
+
 	/**
 	 * Creates the store of a region.
 	 * @param client the region's client
+	 * @param maxTrustedStamp the largest version stamp trusted now (the wall clock plus the allowed
+	 * drift): an entry stamped further ahead is replaced, never kept as newest
 	 */
-	public RegionStore(RedissonClient client) {
+	public RegionStore(RedissonClient client, LongSupplier maxTrustedStamp) {
 		this.client = client;
 		this.script = client.getScript(ByteArrayCodec.INSTANCE);
+		this.maxTrustedStamp = maxTrustedStamp;
 	}
 
 	/**
@@ -115,51 +219,94 @@ public final class RegionStore {
 	}
 
 	/**
-	 * Stores an entry (a value, a cached null or a tombstone) unless a newer version is stored.
+	 * The first write of an entry: stored with a version after whatever the key holds, so that it
+	 * always wins over what it replaces in this region.
+	 * @param key the Redis key
+	 * @param encoded the entry, from {@link #encode}
+	 * @param proposed the writer's version; the stored one is this or one past the current
+	 * @return the outcome, with the version stored, which replication carries to the other regions
+	 */
+	public CompletionStage<WriteOutcome> writeFirst(String key, EncodedEntry encoded, Version proposed) {
+		return eval(key, CAUSAL_SET, encoded, proposed).thenApply(WriteOutcome::of);
+	}
+
+	/**
+	 * Stores an entry with exactly the given version unless the key holds the same or a newer one:
+	 * replication, replay and repair.
+	 * @param key the Redis key
+	 * @param encoded the entry, from {@link #encode}
+	 * @param version the version
+	 * @return the outcome
+	 */
+	public CompletionStage<WriteOutcome> write(String key, EncodedEntry encoded, Version version) {
+		return eval(key, CONDITIONAL_SET, encoded, version).thenApply(WriteOutcome::of);
+	}
+
+	/**
+	 * Copies an entry read from another region, with its version, unless the key holds the same or
+	 * a newer one.
 	 * @param key the Redis key
 	 * @param entry the entry
 	 * @param ttlMillis time to live, {@code 0} for none
 	 * @return the outcome
 	 */
 	public CompletionStage<WriteOutcome> write(String key, StoredEntry entry, long ttlMillis) {
-		return write(key, encode(entry, ttlMillis));
+		return write(key, encode(entry.kind(), entry.payload(), ttlMillis), entry.version());
 	}
 
 	/**
-	 * Stores an entry encoded once for every region the write goes to, unless a newer version is
-	 * stored.
-	 * @param key the Redis key
-	 * @param encoded the entry and its time to live, from {@link #encode}
-	 * @return the outcome
-	 */
-	public CompletionStage<WriteOutcome> write(String key, EncodedEntry encoded) {
-		CompletionStage<Long> result = this.script.evalAsync(key, RScript.Mode.READ_WRITE, CONDITIONAL_SET,
-				RScript.ReturnType.LONG, List.of(key), encoded.args);
-		return result.thenApply(WriteOutcome::of);
-	}
-
-	/**
-	 * Encodes an entry for {@link #write(String, EncodedEntry)}: a write replicated to several
-	 * regions builds its bytes once, not once per region.
-	 * @param entry the entry
+	 * Encodes an entry once for every region a write goes to.
+	 * @param kind what the entry holds
+	 * @param payload the encoded value, empty for a cached null or a tombstone
 	 * @param ttlMillis time to live, {@code 0} for none
 	 * @return the encoded entry, read-only and safe to share between regions
 	 */
-	public static EncodedEntry encode(StoredEntry entry, long ttlMillis) {
-		return new EncodedEntry(args(entry, ttlMillis));
+	public static EncodedEntry encode(StoredEntry.Kind kind, byte[] payload, long ttlMillis) {
+		return new EncodedEntry(new byte[] { (byte) kind.code() }, payload, Long.toString(ttlMillis).getBytes(StandardCharsets.US_ASCII));
 	}
 
 	/**
 	 * Stores a value entry only if the key holds no value.
 	 * @param key the Redis key
-	 * @param entry the entry
-	 * @param ttlMillis time to live, {@code 0} for none
-	 * @return the raw entry already stored, or {@code null} when this one was stored (or a newer
-	 * tombstone kept the key empty)
+	 * @param encoded the entry
+	 * @param proposed the writer's version; after a tombstone, the stored one is past it
+	 * @return the outcome: the value already stored, or the version stored
 	 */
-	public CompletionStage<byte @Nullable []> writeIfAbsent(String key, StoredEntry entry, long ttlMillis) {
-		return this.script.evalAsync(key, RScript.Mode.READ_WRITE, SET_IF_ABSENT, RScript.ReturnType.VALUE,
-				List.of(key), args(entry, ttlMillis));
+	public CompletionStage<IfAbsentOutcome> writeIfAbsent(String key, EncodedEntry encoded, Version proposed) {
+		return eval(key, SET_IF_ABSENT, encoded, proposed).thenApply((list) -> {
+			long code = ((Number) list.get(0)).longValue();
+			byte[] second = (byte[]) list.get(1);
+			return ((code & 2) != 0) ? new IfAbsentOutcome(null, Version.parse(new String(second, StandardCharsets.UTF_8)))
+					: new IfAbsentOutcome(second, null);
+		});
+	}
+
+	/**
+	 * Deletes a key unless it holds a trusted entry newer than a version: the repair of a write that
+	 * no region took (its value is nowhere; an older one must not come back), or of a key that no
+	 * healthy region holds any more.
+	 * @param key the Redis key
+	 * @param version the version the key must not be newer than
+	 * @return whether it was deleted
+	 */
+	public CompletionStage<Boolean> deleteUnlessNewer(String key, Version version) {
+		CompletionStage<Long> result = this.script.evalAsync(key, RScript.Mode.READ_WRITE, DELETE_UNLESS_NEWER, RScript.ReturnType.LONG,
+				List.of(key), utf8(version.sortKey()), utf8(hex(this.maxTrustedStamp.getAsLong())));
+		return result.thenApply((deleted) -> deleted > 0);
+	}
+
+	private CompletionStage<List<Object>> eval(String key, String script, EncodedEntry encoded, Version version) {
+		return this.script.evalAsync(key, RScript.Mode.READ_WRITE, script, RScript.ReturnType.LIST, List.of(key), encoded.kind, encoded.payload,
+				encoded.ttl, utf8(version.sortKey()), utf8(hex(this.maxTrustedStamp.getAsLong())));
+	}
+
+	private static byte[] utf8(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static String hex(long stamp) {
+		String hex = Long.toHexString(stamp);
+		return "0".repeat(16 - hex.length()) + hex;
 	}
 
 	/**
@@ -184,6 +331,92 @@ public final class RegionStore {
 	}
 
 	/**
+	 * Reads many entries with their times to live in one pipelined round trip (per node).
+	 * @param keys the Redis keys
+	 * @return the entries in the same order, {@code null} where a key does not exist
+	 */
+	public CompletableFuture<List<@Nullable RawEntry>> getWithTtl(List<String> keys) {
+		RBatch batch = this.client.createBatch(BatchOptions.defaults());
+		RScriptAsync batchScript = batch.getScript(ByteArrayCodec.INSTANCE);
+		List<CompletableFuture<List<Object>>> reads = new ArrayList<>(keys.size());
+		for (String key : keys) {
+			reads.add(batchScript.<List<Object>>evalAsync(key, RScript.Mode.READ_ONLY, GET_WITH_TTL, RScript.ReturnType.LIST, List.of(key))
+				.toCompletableFuture());
+		}
+		return batch.executeAsync().toCompletableFuture().thenApply((result) -> {
+			List<@Nullable RawEntry> entries = new ArrayList<>(keys.size());
+			for (CompletableFuture<List<Object>> read : reads) {
+				List<Object> list = read.join();
+				entries.add((list == null || list.size() < 2) ? null
+						: new RawEntry((byte[]) list.get(0), Math.max(0, ((Number) list.get(1)).longValue())));
+			}
+			return entries;
+		});
+	}
+
+	/**
+	 * Copies many entries read from another region, each with its version and unless the key holds
+	 * the same or a newer one, in one pipelined round trip (per node).
+	 * @param entries the Redis keys and the raw entries to copy (parsed, trusted)
+	 * @return how many were applied
+	 */
+	public CompletableFuture<Long> writeAll(Map<String, RawEntry> entries) {
+		RBatch batch = this.client.createBatch(BatchOptions.defaults());
+		RScriptAsync batchScript = batch.getScript(ByteArrayCodec.INSTANCE);
+		List<CompletableFuture<List<Object>>> writes = new ArrayList<>(entries.size());
+		byte[] maxTrusted = utf8(hex(this.maxTrustedStamp.getAsLong()));
+		entries.forEach((key, raw) -> {
+			StoredEntry entry = raw.entry();
+			if (entry != null) {
+				EncodedEntry encoded = encode(entry.kind(), entry.payload(), raw.ttlMillis());
+				writes.add(batchScript.<List<Object>>evalAsync(key, RScript.Mode.READ_WRITE, CONDITIONAL_SET, RScript.ReturnType.LIST, List.of(key),
+						encoded.kind, encoded.payload, encoded.ttl, utf8(entry.version().sortKey()), maxTrusted).toCompletableFuture());
+			}
+		});
+		return batch.executeAsync().toCompletableFuture()
+			.thenApply((result) -> writes.stream().filter((write) -> WriteOutcome.of(write.join()).applied()).count());
+	}
+
+	/**
+	 * Deletes many keys, each unless it holds a trusted entry newer than the version, in one
+	 * pipelined round trip (per node).
+	 * @param keys the Redis keys
+	 * @param version the version the keys must not be newer than
+	 * @return how many were deleted
+	 */
+	public CompletableFuture<Long> deleteAllUnlessNewer(List<String> keys, Version version) {
+		RBatch batch = this.client.createBatch(BatchOptions.defaults());
+		RScriptAsync batchScript = batch.getScript(ByteArrayCodec.INSTANCE);
+		byte[] versionText = utf8(version.sortKey());
+		byte[] maxTrusted = utf8(hex(this.maxTrustedStamp.getAsLong()));
+		List<CompletableFuture<Long>> deletes = new ArrayList<>(keys.size());
+		for (String key : keys) {
+			deletes.add(batchScript.<Long>evalAsync(key, RScript.Mode.READ_WRITE, DELETE_UNLESS_NEWER, RScript.ReturnType.LONG, List.of(key),
+					versionText, maxTrusted).toCompletableFuture());
+		}
+		return batch.executeAsync().toCompletableFuture().thenApply((result) -> deletes.stream().filter((delete) -> delete.join() > 0).count());
+	}
+
+	/**
+	 * The entry keys of this region matching a pattern, scanned in pages (on every master).
+	 * @param pattern the glob pattern
+	 * @param pageSize keys per SCAN page
+	 * @return the keys, lazily
+	 */
+	public Iterator<String> scan(String pattern, int pageSize) {
+		return this.client.getKeys().getKeysStreamByPattern(pattern, pageSize).iterator();
+	}
+
+	/**
+	 * Deletes a key of the wrong Redis type (a hash, a list...) found where an entry belongs.
+	 * @param key the Redis key
+	 * @return the number of keys deleted
+	 */
+	public CompletionStage<Long> deleteIfWrongType(String key) {
+		return this.script.evalAsync(key, RScript.Mode.READ_WRITE, DELETE_IF_WRONG_TYPE, RScript.ReturnType.LONG, List.of(key));
+	}
+
+	/**
 	 * Deletes every key matching a glob pattern, on every node of the region.
 	 * @param pattern the pattern, whose literal parts must be glob-escaped
 	 * @return the number of keys deleted
@@ -193,30 +426,40 @@ public final class RegionStore {
 	}
 
 	/**
-	 * The client, for the recovery and journal code that needs more than entries.
+	 * The client, for the recovery, journal and coordination code that needs more than entries;
+	 * reached only through {@link Region#direct()}.
 	 * @return the Redisson client
 	 */
 	public RedissonClient client() {
 		return this.client;
 	}
 
-	private static Object[] args(StoredEntry entry, long ttlMillis) {
-		return new Object[] { entry.toBytes(), Long.toString(ttlMillis).getBytes(StandardCharsets.US_ASCII),
-				entry.version().sortKey().getBytes(StandardCharsets.UTF_8) };
-	}
-
 	/**
-	 * The script arguments of a conditional write: the stored bytes, the time to live and the
-	 * version. Never modified once built (Redisson only wraps the arrays to send them).
+	 * The parts of an entry that do not depend on its version, encoded once for every region a
+	 * write goes to. Never modified once built (Redisson only wraps the arrays to send them).
 	 */
 	public static final class EncodedEntry {
 
-		private final Object[] args;
+		private final byte[] kind;
 
-		private EncodedEntry(Object[] args) {
-			this.args = args;
+		private final byte[] payload;
+
+		private final byte[] ttl;
+
+		private EncodedEntry(byte[] kind, byte[] payload, byte[] ttl) {
+			this.kind = kind;
+			this.payload = payload;
+			this.ttl = ttl;
 		}
 
+	}
+
+	/**
+	 * What a write-if-absent found or did.
+	 * @param existing the raw entry already stored, or {@code null} when this one was stored
+	 * @param version the version stored, {@code null} when a value was already there
+	 */
+	public record IfAbsentOutcome(byte @Nullable [] existing, @Nullable Version version) {
 	}
 
 	/**
@@ -245,11 +488,16 @@ public final class RegionStore {
 	 * What a conditional write did.
 	 * @param applied whether the entry was stored (no newer version was there)
 	 * @param wasPresent whether the key held a value or a cached null before
+	 * @param repaired whether the key held another Redis type, deleted before the write
+	 * @param untrusted whether the key held a stamp too far ahead of the clock, replaced
+	 * @param version the version the key holds now
 	 */
-	public record WriteOutcome(boolean applied, boolean wasPresent) {
+	public record WriteOutcome(boolean applied, boolean wasPresent, boolean repaired, boolean untrusted, Version version) {
 
-		static WriteOutcome of(Long code) {
-			return new WriteOutcome(code >= 2, (code & 1) == 1);
+		static WriteOutcome of(List<Object> result) {
+			long code = ((Number) result.get(0)).longValue();
+			Version version = Version.parse(new String((byte[]) result.get(1), StandardCharsets.UTF_8));
+			return new WriteOutcome((code & 2) != 0, (code & 1) != 0, (code & 4) != 0, (code & 8) != 0, version);
 		}
 
 	}

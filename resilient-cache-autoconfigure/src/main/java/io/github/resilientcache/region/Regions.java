@@ -5,9 +5,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
@@ -22,25 +19,40 @@ public final class Regions implements AutoCloseable {
 
 	private final Map<String, Region> byName;
 
-	private final ExecutorService events;
+	private final KeySpace keys;
+
+	private final BackgroundThreads threads = new BackgroundThreads();
 
 	/**
 	 * Creates the group.
 	 * @param regions the regions, local one first
+	 * @param keys the key space of this application
 	 */
-	public Regions(List<Region> regions) {
+	public Regions(List<Region> regions, KeySpace keys) {
 		Assert.notEmpty(regions, "'regions' must not be empty");
 		Assert.isTrue(regions.get(0).isLocal(), "The local region must come first");
 		this.ordered = List.copyOf(regions);
 		Map<String, Region> map = new LinkedHashMap<>();
 		regions.forEach((region) -> map.put(region.name(), region));
 		this.byName = Collections.unmodifiableMap(map);
-		this.events = Executors.newSingleThreadExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "resilient-cache-events");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.ordered.forEach((region) -> region.dispatchEventsWith(this.events));
+		this.keys = keys;
+		this.ordered.forEach((region) -> region.useThreads(this.threads));
+	}
+
+	/**
+	 * The names of every Redis key and channel of this application.
+	 * @return the key space
+	 */
+	public KeySpace keys() {
+		return this.keys;
+	}
+
+	/**
+	 * The owner of every background thread of the starter.
+	 * @return the threads
+	 */
+	public BackgroundThreads threads() {
+		return this.threads;
 	}
 
 	/**
@@ -72,18 +84,12 @@ public final class Regions implements AutoCloseable {
 	}
 
 	/**
-	 * Shuts down every region's client.
+	 * Shuts down every region's client and every background thread.
 	 */
 	@Override
 	public void close() {
 		this.ordered.forEach(Region::close);
-		this.events.shutdown();
-		try {
-			this.events.awaitTermination(2, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		this.threads.close();
 	}
 
 	/**

@@ -123,6 +123,10 @@ public record StoredEntry(Kind kind, Version version, byte[] payload) {
 			this.code = code;
 		}
 
+		char code() {
+			return this.code;
+		}
+
 		static Kind of(byte code) {
 			for (Kind kind : values()) {
 				if (kind.code == code) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
+import io.github.resilientcache.region.KeySpace;
 import org.redisson.api.RMap;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
@@ -17,8 +18,17 @@ import org.redisson.client.codec.StringCodec;
  */
 public final class JournalStore {
 
-	/** Adds a key unless the hash is full; when full, sets the resync flag. Returns the depth. */
+	/**
+	 * Adds a key unless the hash is full; when full, sets the resync flag. Returns the depth. A
+	 * journal key of another Redis type (not written by the starter) is replaced, and the resync
+	 * flag set, since the records it should have held are lost.
+	 */
 	private static final String APPEND = """
+			local t = redis.call('TYPE', KEYS[1]).ok
+			if t ~= 'hash' and t ~= 'none' then
+			  redis.call('UNLINK', KEYS[1])
+			  redis.call('SET', KEYS[2], '1')
+			end
 			if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then
 			  redis.call('SET', KEYS[2], '1')
 			  return -1
@@ -27,24 +37,38 @@ public final class JournalStore {
 			return redis.call('HLEN', KEYS[1])
 			""";
 
+	/**
+	 * Clears the resync flag and sets the journal aside (records written from now on go to a new
+	 * one), as a resync from a peer starts.
+	 */
+	private static final String SET_ASIDE = """
+			redis.call('DEL', KEYS[2])
+			if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('RENAME', KEYS[1], KEYS[3]) end
+			return redis.call('HLEN', KEYS[3])
+			""";
+
 	/** Removes a key only if it still holds the token read, so that a newer record survives. */
 	private static final String REMOVE_IF_SAME = """
 			if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end
 			return 0
 			""";
 
-	private final String keyPrefix;
+	private final KeySpace keys;
 
-	public JournalStore(String keyPrefix) {
-		this.keyPrefix = keyPrefix;
+	public JournalStore(KeySpace keys) {
+		this.keys = keys;
 	}
 
 	String journalKey(String target) {
-		return this.keyPrefix + ":journal:{" + target + "}";
+		return this.keys.journalKey(target);
 	}
 
 	String resyncKey(String target) {
-		return this.keyPrefix + ":resync:{" + target + "}";
+		return this.keys.resyncKey(target);
+	}
+
+	public KeySpace keys() {
+		return this.keys;
 	}
 
 	/**
@@ -69,7 +93,10 @@ public final class JournalStore {
 	 * @return keys and tokens
 	 */
 	public Map<String, String> page(RedissonClient holder, String target, int count) {
-		RMap<String, String> journal = holder.getMap(journalKey(target), StringCodec.INSTANCE);
+		return page(holder.getMap(journalKey(target), StringCodec.INSTANCE), count);
+	}
+
+	private static Map<String, String> page(RMap<String, String> journal, int count) {
 		java.util.Map<String, String> page = new java.util.LinkedHashMap<>();
 		for (Map.Entry<String, String> entry : journal.entrySet(count)) {
 			page.put(entry.getKey(), entry.getValue());
@@ -121,6 +148,40 @@ public final class JournalStore {
 	 */
 	public CompletionStage<Void> flagResync(RedissonClient holder, String target) {
 		return holder.<String>getBucket(resyncKey(target), StringCodec.INSTANCE).setAsync("1");
+	}
+
+	/**
+	 * Clears a target's resync flag and sets its journal aside in a holder, as a resync starts.
+	 * @param holder the holder region's client
+	 * @param target the target region
+	 * @return the number of records set aside
+	 */
+	public long setAside(RedissonClient holder, String target) {
+		String aside = this.keys.setAsideJournalKey(target);
+		return holder.getScript(StringCodec.INSTANCE).<Long>eval(aside, RScript.Mode.READ_WRITE, SET_ASIDE, RScript.ReturnType.LONG,
+				List.of(journalKey(target), resyncKey(target), aside));
+	}
+
+	/**
+	 * A page of the records set aside as a resync started.
+	 * @param holder the holder region's client
+	 * @param target the target region
+	 * @param count how many keys at most
+	 * @return keys and tokens
+	 */
+	public Map<String, String> setAsidePage(RedissonClient holder, String target, int count) {
+		return page(holder.getMap(this.keys.setAsideJournalKey(target), StringCodec.INSTANCE), count);
+	}
+
+	/**
+	 * Removes a record set aside.
+	 * @param holder the holder region's client
+	 * @param target the target region
+	 * @param key the record's key
+	 * @return completion
+	 */
+	public CompletionStage<Long> removeSetAside(RedissonClient holder, String target, String key) {
+		return holder.getMap(this.keys.setAsideJournalKey(target), StringCodec.INSTANCE).fastRemoveAsync(key);
 	}
 
 	/**

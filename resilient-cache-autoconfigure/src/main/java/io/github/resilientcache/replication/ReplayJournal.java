@@ -3,11 +3,13 @@ package io.github.resilientcache.replication;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.Regions;
+import io.github.resilientcache.region.Version;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -43,6 +45,8 @@ public final class ReplayJournal {
 
 	private final Map<String, Target> targets = new ConcurrentHashMap<>();
 
+	private final LongAdder rejected = new LongAdder();
+
 	/**
 	 * Creates the journal.
 	 * @param regions the regions
@@ -68,7 +72,7 @@ public final class ReplayJournal {
 	 * @param reason why, for the log
 	 */
 	public void record(Region region, String key, @Nullable String reason) {
-		record(region, key, Repair.COPY, reason);
+		record(region, key, Repair.COPY, null, reason);
 	}
 
 	/**
@@ -77,13 +81,15 @@ public final class ReplayJournal {
 	 * @param key the Redis key, or a {@link #clearMarker clear marker}
 	 * @param repair what replay does: copy the newest entry of the other regions, or delete the key
 	 * (when no region took the write, no region holds its value, and an older one must not come back)
+	 * @param version the version of the write, for a {@code DELETE}: the key is deleted unless it
+	 * holds a newer one
 	 * @param reason why, for the log
 	 */
-	public void record(Region region, String key, Repair repair, @Nullable String reason) {
+	public void record(Region region, String key, Repair repair, @Nullable Version version, @Nullable String reason) {
 		Target target = this.targets.get(region.name());
 		target.recorded.increment();
 		long sequence = this.sequence.incrementAndGet();
-		Pending entry = new Pending(sequence, repair);
+		Pending entry = new Pending(sequence, repair, (repair == Repair.DELETE) ? version : null);
 		Map<String, Pending> memory = key.startsWith(CLEAR) ? target.clears : target.pending;
 		boolean kept = memory.containsKey(key) || memory.size() < this.memoryMaxEntries;
 		if (kept) {
@@ -99,7 +105,7 @@ public final class ReplayJournal {
 		}
 		// Written to Redis every time, also for a key already pending here: another instance may have
 		// replayed and removed the earlier record meanwhile.
-		writeDurably(region, target, key, this.instanceId + ":" + sequence + ":" + repair.name(), kept);
+		writeDurably(region, target, key, JournalToken.of(this.instanceId, sequence, entry.repair(), entry.version()), kept);
 	}
 
 	private void writeDurably(Region region, Target target, String key, String token, boolean kept) {
@@ -219,6 +225,33 @@ public final class ReplayJournal {
 	}
 
 	/**
+	 * A resync from a peer starts: what overflowed or was lost so far is covered by the copy; an
+	 * overflow or a loss from now on calls for another resync.
+	 * @param region the region
+	 */
+	public void resyncStarted(Region region) {
+		Target target = this.targets.get(region.name());
+		target.lost = false;
+		target.durableOverflow = false;
+	}
+
+	/**
+	 * Counts a journal record read from Redis that is not one this starter writes (forged or
+	 * corrupt): it is removed, never executed.
+	 */
+	public void rejected() {
+		this.rejected.increment();
+	}
+
+	/**
+	 * Journal records rejected since start.
+	 * @return the count
+	 */
+	public long rejectedCount() {
+		return this.rejected.sum();
+	}
+
+	/**
 	 * Forgets everything journaled for a region after it was fully resynced or replayed.
 	 * @param region the region
 	 * @param fullResync whether it was resynced, which also clears the overflow state
@@ -256,6 +289,46 @@ public final class ReplayJournal {
 	 */
 	public long recorded(Region region) {
 		return this.targets.get(region.name()).recorded.sum();
+	}
+
+	/**
+	 * Saves, at a graceful stop, what only this instance's memory holds: each in-memory record is
+	 * written to a region that serves, so that the instance that reconciles the region later finds
+	 * it. What cannot be saved (no region serves) is named in a WARN line: those regions are
+	 * resynced from a peer when they come back only if another instance saw them fail.
+	 */
+	public void close() {
+		List<java.util.concurrent.CompletableFuture<Long>> writes = new java.util.ArrayList<>();
+		long unsaved = 0;
+		for (Region target : this.regions.all()) {
+			Map<String, Pending> memory = memory(target);
+			Region holder = holderFor(target);
+			if (memory.isEmpty()) {
+				continue;
+			}
+			if (holder == null) {
+				unsaved += memory.size();
+				logger.warn("Could not save " + memory.size() + " journal records of region '" + target.name()
+						+ "' at shutdown: no other region serves. Reconcile it (actuator resilientcache, region online) before trusting it.");
+				continue;
+			}
+			memory.forEach((key, pending) -> writes.add(this.store.append(holder.direct().client(), target.name(), key,
+					JournalToken.of(this.instanceId, pending.sequence(), pending.repair(), pending.version()), this.maxEntries)
+				.toCompletableFuture()));
+		}
+		try {
+			java.util.concurrent.CompletableFuture.allOf(writes.toArray(java.util.concurrent.CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+			if (!writes.isEmpty()) {
+				logger.info("Saved " + writes.size() + " in-memory journal records to Redis at shutdown");
+			}
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			long failed = writes.stream().filter((write) -> !write.isDone() || write.isCompletedExceptionally()).count();
+			logger.warn("Could not save " + (failed + unsaved) + " in-memory journal records at shutdown: " + Region.describe(Region.unwrap(ex)));
+		}
 	}
 
 	/**
@@ -304,23 +377,15 @@ public final class ReplayJournal {
 		 */
 		DELETE;
 
-		/**
-		 * The repair a Redis journal token names ({@code <instance>:<sequence>:<repair>}).
-		 * @param token the token
-		 * @return the repair, {@code COPY} for a token without one
-		 */
-		public static Repair of(String token) {
-			return token.endsWith(":" + DELETE.name()) ? DELETE : COPY;
-		}
-
 	}
 
 	/**
 	 * One in-memory record of a missed key.
 	 * @param sequence when it was recorded, in this instance's order
 	 * @param repair what replay does
+	 * @param version for a {@code DELETE}, the version of the write no region took
 	 */
-	public record Pending(long sequence, Repair repair) {
+	public record Pending(long sequence, Repair repair, @Nullable Version version) {
 	}
 
 	private static final class Target {

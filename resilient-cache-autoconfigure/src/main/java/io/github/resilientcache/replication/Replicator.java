@@ -2,7 +2,9 @@ package io.github.resilientcache.replication;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
@@ -13,6 +15,7 @@ import java.util.function.Function;
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionStore;
 import io.github.resilientcache.region.Regions;
+import io.github.resilientcache.region.Version;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,8 +26,9 @@ import org.jspecify.annotations.Nullable;
  * {@link ReplayJournal}: nothing is dropped silently.
  * <p>
  * Everything runs on Redisson's async API: no thread waits on a remote region. Background
- * replication is bounded by a semaphore of {@code maxInFlight} permits; a write that finds none is
- * journaled rather than queued without bound.
+ * replication is bounded per target region (a bulkhead: a hung region uses up its own
+ * {@code maxInFlight} permits, never another region's); a write that finds none is journaled
+ * rather than queued without bound.
  */
 public final class Replicator {
 
@@ -38,7 +42,7 @@ public final class Replicator {
 
 	private final long timeoutNanos;
 
-	private final Semaphore inFlight;
+	private final Map<String, Semaphore> inFlight = new HashMap<>();
 
 	private final int maxInFlight;
 
@@ -53,7 +57,7 @@ public final class Replicator {
 	 * @param journal where missed writes go
 	 * @param operationTimeout budget of the first region's write (failover included) and deadline
 	 * of each replication
-	 * @param maxInFlight bound of background replications in flight
+	 * @param maxInFlight bound of background replications in flight to each region
 	 */
 	public Replicator(Regions regions, ReplicationMode mode, ReplayJournal journal, Duration operationTimeout,
 			int maxInFlight) {
@@ -62,7 +66,7 @@ public final class Replicator {
 		this.journal = journal;
 		this.timeoutNanos = operationTimeout.toNanos();
 		this.maxInFlight = maxInFlight;
-		this.inFlight = new Semaphore(maxInFlight);
+		regions.all().forEach((region) -> this.inFlight.put(region.name(), new Semaphore(maxInFlight)));
 	}
 
 	/**
@@ -84,7 +88,7 @@ public final class Replicator {
 			if (result.region() < 0) {
 				// No region took the write: none holds its value, so replay must delete the key
 				// everywhere rather than copy an older value back.
-				this.regions.all().forEach((region) -> this.journal.record(region, write.key(), ReplayJournal.Repair.DELETE,
+				this.regions.all().forEach((region) -> this.journal.record(region, write.key(), ReplayJournal.Repair.DELETE, write.version(),
 						"no region took the write"));
 				return CompletableFuture.completedFuture(result);
 			}
@@ -107,8 +111,8 @@ public final class Replicator {
 						waits.add(replicate(region, write.key(), replica, remaining));
 					}
 				}
-				else if (this.inFlight.tryAcquire()) {
-					replicate(region, write.key(), replica, this.timeoutNanos).whenComplete((v, ex) -> this.inFlight.release());
+				else if (permits(region).tryAcquire()) {
+					replicate(region, write.key(), replica, this.timeoutNanos).whenComplete((v, ex) -> permits(region).release());
 				}
 				else {
 					this.journal.record(region, write.key(), "replication queue full (" + this.maxInFlight + " in flight)");
@@ -162,15 +166,22 @@ public final class Replicator {
 	 * the clients can still write the journal.
 	 */
 	public void close() {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
 		try {
-			// All permits free means nothing is in flight.
-			if (this.inFlight.tryAcquire(this.maxInFlight, 2, TimeUnit.SECONDS)) {
-				this.inFlight.release(this.maxInFlight);
+			for (Semaphore permits : this.inFlight.values()) {
+				// All permits free means nothing is in flight to that region.
+				if (permits.tryAcquire(this.maxInFlight, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+					permits.release(this.maxInFlight);
+				}
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	private Semaphore permits(Region region) {
+		return this.inFlight.get(region.name());
 	}
 
 	private static String notServing(Region region) {
@@ -182,7 +193,7 @@ public final class Replicator {
 	 * @return the number
 	 */
 	public int inFlight() {
-		return this.maxInFlight - this.inFlight.availablePermits();
+		return this.inFlight.values().stream().mapToInt((permits) -> this.maxInFlight - permits.availablePermits()).sum();
 	}
 
 	/**
@@ -213,11 +224,13 @@ public final class Replicator {
 	 * One write: what the first region runs and what the others run after it.
 	 * @param <T> the first region's result
 	 * @param key the Redis key, or the journal entry of the write (for a clear)
+	 * @param version the writer's version, {@code null} for a clear: if no region takes the write,
+	 * replay deletes the key in each region unless it holds a newer version
 	 * @param operation the write on the first region
 	 * @param replica given the first region's result, the write on the other regions, or
 	 * {@code null} when they need none (a putIfAbsent that found a value)
 	 */
-	public record Write<T>(String key, Function<RegionStore, CompletionStage<T>> operation,
+	public record Write<T>(String key, @Nullable Version version, Function<RegionStore, CompletionStage<T>> operation,
 			Function<@Nullable T, @Nullable Function<RegionStore, ? extends CompletionStage<?>>> replica) {
 
 		/**
@@ -228,7 +241,7 @@ public final class Replicator {
 		 * @return the write
 		 */
 		public static <T> Write<T> everywhere(String key, Function<RegionStore, CompletionStage<T>> operation) {
-			return new Write<>(key, operation, (result) -> operation);
+			return new Write<>(key, null, operation, (result) -> operation);
 		}
 
 	}

@@ -136,7 +136,7 @@ class ResilientCacheMetricsTests {
 			recovery.takeOffline(all.get("west"), "maintenance");
 			service.setBalance("p1", BigDecimal.ONE);
 			service.setBalance("p2", BigDecimal.ONE);
-			recovery.bringOnline(all.get("west"), "maintenance over");
+			assertThat(recovery.bringOnline(all.get("west"), "maintenance over")).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(true);
 			// At least the two keys: a key journaled both in memory and in Redis is replayed from each.
 			assertThat(count(registry, "resilient.replay.entries", "region", "west")).isGreaterThanOrEqualTo(2);
 			await().atMost(Duration.ofSeconds(5)).until(() -> regions.get("west").command("EXISTS", "rc:accounts::p1").equals(1L));

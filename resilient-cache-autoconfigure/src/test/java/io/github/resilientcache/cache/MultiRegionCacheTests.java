@@ -281,7 +281,7 @@ class MultiRegionCacheTests {
 			cache(context, "accounts2").put("k" + i, "v" + i);
 			cache(context, "account").put("k" + i, "v" + i);
 		}
-		await().atMost(REPLICATION).until(() -> regions.get("west").dbSize() == 15);
+		await().atMost(REPLICATION).until(() -> entries("west") == 15);
 	}
 
 	private void assertNeighboursSurvive(AssertableApplicationContext context) {

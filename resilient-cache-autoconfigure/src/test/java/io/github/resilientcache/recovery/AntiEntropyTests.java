@@ -36,7 +36,7 @@ class AntiEntropyTests {
 			// A key missing in west (a lost replication).
 			regions.get("west").command("DEL", "rc:accounts::ae-2");
 			// A newer value only east has (a write whose replication was lost).
-			plant("east", "rc:accounts::ae-3", new Version(Long.MAX_VALUE >>> 1, "east"), "{\"newest\":true}");
+			plant("east", "rc:accounts::ae-3", new Version((System.currentTimeMillis() + 1_000) << 16, "east"), "{\"newest\":true}");
 			// A stale entry only west has, old enough that its eviction tombstone could have expired.
 			plant("west", "rc:accounts::ghost", new Version(1, "west"), "{\"ghost\":true}");
 

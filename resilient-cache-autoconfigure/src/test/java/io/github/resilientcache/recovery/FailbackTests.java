@@ -131,7 +131,7 @@ class FailbackTests {
 			service.blockCard("m-2");
 			assertThat(regions.get("east").command("GET", "rc:accounts::m-1")).asString().doesNotContain("11.00");
 			assertThat(service.find("m-1").balance()).isEqualByComparingTo("11.00");
-			assertThat(recovery.bringOnline(all.get("east"), "maintenance over")).isTrue();
+			assertThat(recovery.bringOnline(all.get("east"), "maintenance over")).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(true);
 			assertThat(all.get("east").state()).isEqualTo(RegionState.UP);
 			assertThat(regions.get("east").command("GET", "rc:accounts::m-1")).asString().contains("11.00");
 			assertThat(service.find("m-2").cardBlocked()).isTrue();

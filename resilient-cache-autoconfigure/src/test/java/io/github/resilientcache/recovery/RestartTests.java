@@ -52,7 +52,7 @@ class RestartTests {
 						stale.incrementAndGet();
 					}
 				}
-				return all.get("east").state() == RegionState.UP && all.get("east").circuitBreaker().getMetrics().getNumberOfBufferedCalls() > 0;
+				return all.get("east").isServing() && all.get("east").circuitBreaker().getMetrics().getNumberOfBufferedCalls() > 0;
 			});
 			for (int i = 0; i < KEYS; i++) {
 				if (!service.find("snap-" + i).equals(service.current("snap-" + i))) {

@@ -36,13 +36,15 @@ class RegionStoreTests {
 
 	private static RegionStore store;
 
+	private static final long MAX_TRUSTED = 0x7ffffffffffffff0L;
+
 	@BeforeAll
 	static void createClient() {
 		Config config = new Config();
 		config.setUseScriptCache(true);
 		config.useSingleServer().setAddress(regions.address("east")).setConnectionMinimumIdleSize(1).setConnectionPoolSize(4);
 		client = Redisson.create(config);
-		store = new RegionStore(client);
+		store = new RegionStore(client, () -> MAX_TRUSTED);
 	}
 
 	@AfterAll
@@ -55,7 +57,7 @@ class RegionStoreTests {
 	@Test
 	void writeStoresAnEntryInAnEmptyKey() {
 		StoredEntry entry = value(10, "east", "v10");
-		assertThat(write(KEY, entry, 0)).isEqualTo(new WriteOutcome(true, false));
+		assertThat(write(KEY, entry, 0)).matches(outcome(true, false));
 		assertThat(stored(KEY)).isEqualTo(entry.toBytes());
 	}
 
@@ -63,7 +65,7 @@ class RegionStoreTests {
 	void newerVersionReplacesAnOlderValue() {
 		write(KEY, value(10, "east", "old"), 0);
 		StoredEntry newer = value(11, "east", "new");
-		assertThat(write(KEY, newer, 0)).isEqualTo(new WriteOutcome(true, true));
+		assertThat(write(KEY, newer, 0)).matches(outcome(true, true));
 		assertThat(stored(KEY)).isEqualTo(newer.toBytes());
 	}
 
@@ -71,7 +73,7 @@ class RegionStoreTests {
 	void olderVersionNeverReplacesANewerValue() {
 		StoredEntry newer = value(11, "east", "new");
 		write(KEY, newer, 0);
-		assertThat(write(KEY, value(10, "east", "old"), 0)).isEqualTo(new WriteOutcome(false, true));
+		assertThat(write(KEY, value(10, "east", "old"), 0)).matches(outcome(false, true));
 		assertThat(stored(KEY)).isEqualTo(newer.toBytes());
 	}
 
@@ -79,8 +81,8 @@ class RegionStoreTests {
 	void olderVersionNeverReplacesANewerTombstone() {
 		StoredEntry tombstone = StoredEntry.tombstone(new Version(11, "east"));
 		write(KEY, tombstone, 0);
-		assertThat(write(KEY, value(10, "east", "late replica"), 0)).isEqualTo(new WriteOutcome(false, false));
-		assertThat(write(KEY, StoredEntry.nullValue(new Version(10, "east")), 0)).isEqualTo(new WriteOutcome(false, false));
+		assertThat(write(KEY, value(10, "east", "late replica"), 0)).matches(outcome(false, false));
+		assertThat(write(KEY, StoredEntry.nullValue(new Version(10, "east")), 0)).matches(outcome(false, false));
 		assertThat(stored(KEY)).isEqualTo(tombstone.toBytes());
 	}
 
@@ -88,7 +90,7 @@ class RegionStoreTests {
 	void olderTombstoneNeverReplacesANewerValue() {
 		StoredEntry newer = value(11, "east", "new");
 		write(KEY, newer, 0);
-		assertThat(write(KEY, StoredEntry.tombstone(new Version(10, "east")), 0)).isEqualTo(new WriteOutcome(false, true));
+		assertThat(write(KEY, StoredEntry.tombstone(new Version(10, "east")), 0)).matches(outcome(false, true));
 		assertThat(stored(KEY)).isEqualTo(newer.toBytes());
 	}
 
@@ -96,7 +98,7 @@ class RegionStoreTests {
 	void newerTombstoneReplacesAValueAndReportsItWasPresent() {
 		write(KEY, value(10, "east", "v"), 0);
 		StoredEntry tombstone = StoredEntry.tombstone(new Version(11, "east"));
-		assertThat(write(KEY, tombstone, 0)).isEqualTo(new WriteOutcome(true, true));
+		assertThat(write(KEY, tombstone, 0)).matches(outcome(true, true));
 		assertThat(stored(KEY)).isEqualTo(tombstone.toBytes());
 	}
 
@@ -104,21 +106,21 @@ class RegionStoreTests {
 	void newerValueReplacesAnOlderTombstoneAndReportsNothingWasPresent() {
 		write(KEY, StoredEntry.tombstone(new Version(10, "east")), 0);
 		StoredEntry newer = value(11, "east", "back");
-		assertThat(write(KEY, newer, 0)).isEqualTo(new WriteOutcome(true, false));
+		assertThat(write(KEY, newer, 0)).matches(outcome(true, false));
 		assertThat(stored(KEY)).isEqualTo(newer.toBytes());
 	}
 
 	@Test
 	void cachedNullCountsAsPresent() {
 		write(KEY, StoredEntry.nullValue(new Version(10, "east")), 0);
-		assertThat(write(KEY, StoredEntry.tombstone(new Version(11, "east")), 0)).isEqualTo(new WriteOutcome(true, true));
+		assertThat(write(KEY, StoredEntry.tombstone(new Version(11, "east")), 0)).matches(outcome(true, true));
 	}
 
 	@Test
 	void sameVersionWrittenTwiceIsANoOp() {
 		StoredEntry first = value(10, "east", "first");
 		write(KEY, first, 0);
-		assertThat(write(KEY, value(10, "east", "second"), 60_000)).isEqualTo(new WriteOutcome(false, true));
+		assertThat(write(KEY, value(10, "east", "second"), 60_000)).matches(outcome(false, true));
 		assertThat(stored(KEY)).isEqualTo(first.toBytes());
 		assertThat(pttl(KEY)).as("a repeated write does not touch the expiry either").isEqualTo(-1);
 	}
@@ -178,11 +180,13 @@ class RegionStoreTests {
 	}
 
 	@Test
-	void writeIfAbsentDoesNotStoreOverANewerTombstone() {
+	void writeIfAbsentAfterATombstoneIsStampedPastIt() {
 		StoredEntry tombstone = StoredEntry.tombstone(new Version(11, "east"));
 		write(KEY, tombstone, 0);
-		assertThat(writeIfAbsent(KEY, value(10, "east", "late"), 0)).isNull();
-		assertThat(stored(KEY)).isEqualTo(tombstone.toBytes());
+		assertThat(writeIfAbsent(KEY, value(10, "west", "after the eviction"), 0)).isNull();
+		StoredEntry stored = StoredEntry.fromBytes(stored(KEY));
+		assertThat(stored.kind()).isEqualTo(StoredEntry.Kind.VALUE);
+		assertThat(stored.version()).isEqualTo(new Version(12, "west"));
 	}
 
 	// Expiry
@@ -287,7 +291,51 @@ class RegionStoreTests {
 		byte[] payload = "T0000000000000fff:zzz\nV\n".getBytes(StandardCharsets.UTF_8);
 		StoredEntry entry = StoredEntry.value(new Version(10, "east"), payload);
 		write(KEY, entry, 0);
-		assertThat(write(KEY, value(11, "east", "newer"), 0)).isEqualTo(new WriteOutcome(true, true));
+		assertThat(write(KEY, value(11, "east", "newer"), 0)).matches(outcome(true, true));
+	}
+
+	// Causal versions: the first region a write reaches orders it after what it replaces
+
+	@Test
+	void firstWriteKeepsItsVersionWhenItIsNewer() {
+		write(KEY, value(10, "east", "old"), 0);
+		WriteOutcome outcome = writeFirst(KEY, value(20, "west", "new"));
+		assertThat(outcome.version()).isEqualTo(new Version(20, "west"));
+		assertThat(StoredEntry.fromBytes(stored(KEY)).version()).isEqualTo(new Version(20, "west"));
+	}
+
+	@Test
+	void firstWriteFromABehindClockIsStampedPastWhatItReplaces() {
+		write(KEY, value(0x1234ffffL, "east", "from a clock ahead"), 0);
+		WriteOutcome outcome = writeFirst(KEY, StoredEntry.tombstone(new Version(10, "west")));
+		assertThat(outcome.applied()).isTrue();
+		assertThat(outcome.version()).isEqualTo(new Version(0x12350000L, "west"));
+		assertThat(StoredEntry.fromBytes(stored(KEY))).satisfies((entry) -> {
+			assertThat(entry.kind()).isEqualTo(StoredEntry.Kind.TOMBSTONE);
+			assertThat(entry.version()).isEqualTo(new Version(0x12350000L, "west"));
+		});
+	}
+
+	@Test
+	void stampTooFarAheadIsNotTrustedAndIsReplaced() {
+		setRaw(KEY, value(Long.MAX_VALUE, "east", "forged").toBytes());
+		WriteOutcome replica = write(KEY, value(10, "west", "honest"), 0);
+		assertThat(replica.applied()).isTrue();
+		assertThat(replica.untrusted()).isTrue();
+		setRaw(KEY, value(Long.MAX_VALUE, "east", "forged").toBytes());
+		WriteOutcome first = writeFirst(KEY, value(11, "west", "honest"));
+		assertThat(first.version()).as("never one past a forged stamp").isEqualTo(new Version(11, "west"));
+	}
+
+	@Test
+	void deleteUnlessNewerKeepsOnlyANewerTrustedEntry() {
+		write(KEY, value(10, "east", "older"), 0);
+		assertThat(join(store.deleteUnlessNewer(KEY, new Version(10, "east")))).isTrue();
+		write(KEY, value(12, "east", "newer"), 0);
+		assertThat(join(store.deleteUnlessNewer(KEY, new Version(11, "east")))).isFalse();
+		assertThat(stored(KEY)).isNotNull();
+		setRaw(KEY, value(Long.MAX_VALUE, "east", "forged").toBytes());
+		assertThat(join(store.deleteUnlessNewer(KEY, new Version(11, "east")))).isTrue();
 	}
 
 	private static StoredEntry value(long stamp, String region, String payload) {
@@ -298,8 +346,16 @@ class RegionStoreTests {
 		return join(store.write(key, entry, ttlMillis));
 	}
 
+	private static WriteOutcome writeFirst(String key, StoredEntry entry) {
+		return join(store.writeFirst(key, RegionStore.encode(entry.kind(), entry.payload(), 0), entry.version()));
+	}
+
 	private static byte[] writeIfAbsent(String key, StoredEntry entry, long ttlMillis) {
-		return join(store.writeIfAbsent(key, entry, ttlMillis));
+		return join(store.writeIfAbsent(key, RegionStore.encode(entry.kind(), entry.payload(), ttlMillis), entry.version())).existing();
+	}
+
+	private static java.util.function.Predicate<WriteOutcome> outcome(boolean applied, boolean wasPresent) {
+		return (outcome) -> outcome.applied() == applied && outcome.wasPresent() == wasPresent;
 	}
 
 	private static byte[] stored(String key) {

@@ -10,7 +10,7 @@ class HybridLogicalClockTests {
 
 	private final AtomicLong wall = new AtomicLong(1_000);
 
-	private final HybridLogicalClock clock = new HybridLogicalClock(this.wall::get);
+	private final HybridLogicalClock clock = new HybridLogicalClock(this.wall::get, java.time.Duration.ofSeconds(5));
 
 	@Test
 	void stampsIncreaseWithinOneMillisecond() {
@@ -29,9 +29,19 @@ class HybridLogicalClockTests {
 
 	@Test
 	void observingAStampFromAheadMovesTheClockPastIt() {
-		long remote = new HybridLogicalClock(() -> 9_000).next();
-		this.clock.observe(remote);
+		long remote = new HybridLogicalClock(() -> 4_000, java.time.Duration.ofSeconds(5)).next();
+		assertThat(this.clock.observe(remote)).isTrue();
 		assertThat(this.clock.next()).isGreaterThan(remote);
+	}
+
+	@Test
+	void stampFurtherAheadThanTheDriftIsRefusedAndCounted() {
+		long remote = new HybridLogicalClock(() -> 9_000, java.time.Duration.ofSeconds(5)).next();
+		assertThat(this.clock.observe(remote)).isFalse();
+		assertThat(this.clock.refusedCount()).isEqualTo(1);
+		assertThat(HybridLogicalClock.physicalMillis(this.clock.next())).isEqualTo(1_000);
+		assertThat(this.clock.observe(Long.MAX_VALUE)).as("never overflows").isFalse();
+		assertThat(this.clock.next()).isPositive();
 	}
 
 	@Test

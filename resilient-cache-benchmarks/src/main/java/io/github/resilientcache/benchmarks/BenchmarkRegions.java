@@ -26,7 +26,7 @@ final class BenchmarkRegions {
 	}
 
 	static Region region(String name, boolean local, RedissonClient client) {
-		return new Region(name, local, new RegionStore(client), CircuitBreaker.ofDefaults("bench-" + name), Duration.ofSeconds(5));
+		return new Region(name, local, new RegionStore(client, () -> Long.MAX_VALUE), CircuitBreaker.ofDefaults("bench-" + name), Duration.ofSeconds(5));
 	}
 
 }

@@ -9,11 +9,12 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.resilientcache.recovery.JournalReplayer;
 import io.github.resilientcache.recovery.ReplayResult;
+import io.github.resilientcache.region.KeySpace;
 import io.github.resilientcache.region.Region;
-import io.github.resilientcache.region.RegionState;
 import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.region.StoredEntry;
 import io.github.resilientcache.region.Version;
+import io.github.resilientcache.replication.HybridLogicalClock;
 import io.github.resilientcache.replication.JournalStore;
 import io.github.resilientcache.replication.ReplayJournal;
 import io.github.resilientcache.test.EmbeddedRedis;
@@ -56,20 +57,22 @@ final class ReplayRateBenchmark {
 			try {
 				Region eastRegion = BenchmarkRegions.region("east", true, eastClient);
 				Region westRegion = BenchmarkRegions.region("west", false, westClient);
-				Regions regions = new Regions(List.of(eastRegion, westRegion));
-				ReplayJournal journal = new ReplayJournal(regions, new JournalStore("rc"), keys * 2, keys * 2, "benchmark");
+				Regions regions = new Regions(List.of(eastRegion, westRegion), new KeySpace("rc"));
+				ReplayJournal journal = new ReplayJournal(regions, new JournalStore(regions.keys()), keys * 2, keys * 2, "benchmark");
 				List<String> names = new ArrayList<>(keys);
 				for (int i = 0; i < keys; i++) {
 					names.add("rc:accounts::account-" + i);
 				}
 				byte[] payload = "{\"@class\":\"com.example.Account\",\"id\":\"a\",\"balance\":1234.56,\"blocked\":false}"
 					.getBytes(StandardCharsets.UTF_8);
-				forEachBatch(names, (key) -> westRegion.store().write(key, StoredEntry.value(new Version(System.currentTimeMillis() << 16, "west"), payload), 600_000));
+				forEachBatch(names, (key) -> westRegion.direct().write(key, StoredEntry.value(new Version(System.currentTimeMillis() << 16, "west"), payload), 600_000));
 				// One call through each region first: until a region's first successful call its operations
 				// start from a bounded connector queue, which a burst of journal records would overflow.
 				westRegion.call((store) -> store.get("warm-up"), TimeUnit.SECONDS.toNanos(5));
 				eastRegion.call((store) -> store.get("warm-up"), TimeUnit.SECONDS.toNanos(5));
-				eastRegion.transition(RegionState.UP, RegionState.OPEN, "benchmark");
+				// Regions start OPEN: west serves as the healthy peer, east stays out and misses the writes.
+				westRegion.beginRecovery("benchmark");
+				westRegion.recovered("benchmark");
 				names.forEach((key) -> journal.record(eastRegion, key, "benchmark"));
 				await().atMost(Duration.ofMinutes(2)).until(() -> journal.store().depth(westClient, "east") == keys);
 
@@ -78,8 +81,8 @@ final class ReplayRateBenchmark {
 					.thenCompose((value) -> eastClient.<byte[]>getBucket("baseline:" + key, ByteArrayCodec.INSTANCE).setAsync(value)));
 				double baselineSeconds = (System.nanoTime() - baselineStart) / 1e9;
 
-				eastRegion.transition(RegionState.OPEN, RegionState.RECOVERING, "benchmark");
-				ReplayResult result = new JournalReplayer(regions, journal, "rc", BATCH).replay(eastRegion);
+				eastRegion.beginRecovery("benchmark");
+				ReplayResult result = new JournalReplayer(regions, journal, new HybridLogicalClock(Duration.ofSeconds(5)), BATCH, Integer.MAX_VALUE).replay(eastRegion);
 				double baselineRate = keys / baselineSeconds;
 				System.out.printf("[benchmark] replay of a %,d-key journal: %s%n", keys, result.describe());
 				System.out.printf("[benchmark] replay rate %,.0f keys/s; baseline plain copy %,.0f keys/s; ratio %.2f%n", result.rate(), baselineRate,
