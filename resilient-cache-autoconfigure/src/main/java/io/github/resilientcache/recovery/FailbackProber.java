@@ -197,6 +197,11 @@ public final class FailbackProber implements SmartLifecycle {
 		if (state != RegionState.UP && state != RegionState.RECOVERING) {
 			return;
 		}
+		if (state == RegionState.RECOVERING && result.success()) {
+			// Normally already being reconciled (this joins the queued request or finds it done); it
+			// also finishes an operator's bring-online whose reconciliation was cut short.
+			this.recovery.recoverAsync(region, "reconciliation resumed", true);
+		}
 		if (result.restarted()) {
 			region.fail(result.message());
 			region.confirmed();

@@ -222,7 +222,9 @@ public final class JournalReplayer {
 				this.journal.rejected();
 				logger.warn("Ignoring a journal record of region '" + target.name() + "' that this starter does not write (held in region '"
 						+ holder.name() + "'): removed, not executed");
-				this.journal.store().removeIfSame(holder.direct().client(), target.name(), key, text);
+				// Removed before the next page is read, so that it is neither counted nor read twice.
+				this.journal.store().removeIfSame(holder.direct().client(), target.name(), key, text).toCompletableFuture()
+					.orTimeout(BATCH_TIMEOUT_SECONDS, TimeUnit.SECONDS).join();
 				return;
 			}
 			items.add(new Item(key, token.repair(), token.version(), text, holder, this.journal.pending(target, key)));

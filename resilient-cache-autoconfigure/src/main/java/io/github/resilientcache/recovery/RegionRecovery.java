@@ -24,8 +24,8 @@ import org.redisson.api.RLock;
  * <p>
  * Each region's reconciliation runs on that region's own thread ({@code resilient-cache-recovery-
  * <region>}), never on the prober's thread or a request's: one slow replay holds back neither the
- * probes of other regions nor an HTTP call. One reconciliation per region runs at a time in this
- * instance (a second request joins the running one), and one across the fleet: a Redisson lock in a
+ * probes of other regions nor an HTTP call. One task per region runs at a time in this instance (a
+ * request of a kind already queued joins it), and one reconciliation across the fleet: a Redisson lock in a
  * fixed place (the first serving region by name, the same for every instance), whose lease
  * Redisson's watchdog renews while this instance is alive and which it releases when done.
  */
@@ -47,7 +47,7 @@ public final class RegionRecovery {
 
 	private final Map<String, ExecutorService> executors = new ConcurrentHashMap<>();
 
-	private final Map<String, CompletableFuture<Boolean>> running = new ConcurrentHashMap<>();
+	private final Map<String, CompletableFuture<Boolean>> queued = new ConcurrentHashMap<>();
 
 	private final Consumer<ReplayResult> listener;
 
@@ -75,7 +75,7 @@ public final class RegionRecovery {
 	 * @return completes with whether the region serves
 	 */
 	public CompletableFuture<Boolean> recoverAsync(Region region, String why, boolean strict) {
-		return submit(region, () -> recover(region, why, strict, false));
+		return submit(region, "recover", () -> recover(region, why, strict, false));
 	}
 
 	/**
@@ -87,7 +87,7 @@ public final class RegionRecovery {
 	 * @return completes with whether the region serves
 	 */
 	CompletableFuture<Boolean> recoverAtStart(Region region) {
-		return submit(region, () -> recover(region, "first probe succeeded", true, true));
+		return submit(region, "recover", () -> recover(region, "first probe succeeded", true, true));
 	}
 
 	/**
@@ -97,7 +97,7 @@ public final class RegionRecovery {
 	 * @return completes with whether it still serves
 	 */
 	public CompletableFuture<Boolean> drainAsync(Region region) {
-		return submit(region, () -> {
+		return submit(region, "drain", () -> {
 			try {
 				replayLocked(region, false, false);
 			}
@@ -108,27 +108,31 @@ public final class RegionRecovery {
 		});
 	}
 
-	private CompletableFuture<Boolean> submit(Region region, java.util.concurrent.Callable<Boolean> task) {
+	/**
+	 * Queues a task on the region's recovery thread. A request of a kind already queued (not yet
+	 * started) joins it; otherwise it runs after what is running, so that it sees the state that
+	 * work left (a recovery requested during a drain is not answered by the drain).
+	 */
+	private CompletableFuture<Boolean> submit(Region region, String kind, java.util.concurrent.Callable<Boolean> task) {
+		String id = region.name() + "/" + kind;
 		CompletableFuture<Boolean> created = new CompletableFuture<>();
-		CompletableFuture<Boolean> current = this.running.putIfAbsent(region.name(), created);
-		if (current != null) {
-			return current;
+		CompletableFuture<Boolean> queued = this.queued.putIfAbsent(id, created);
+		if (queued != null) {
+			return queued;
 		}
 		try {
 			executor(region).execute(() -> {
+				this.queued.remove(id, created);
 				try {
 					created.complete(task.call());
 				}
 				catch (Throwable ex) {
 					created.completeExceptionally(ex);
 				}
-				finally {
-					this.running.remove(region.name(), created);
-				}
 			});
 		}
 		catch (RejectedExecutionException ex) {
-			this.running.remove(region.name(), created);
+			this.queued.remove(id, created);
 			created.complete(region.isServing());
 		}
 		return created;
@@ -136,7 +140,7 @@ public final class RegionRecovery {
 
 	private ExecutorService executor(Region region) {
 		return this.executors.computeIfAbsent(region.name(),
-				(name) -> this.regions.threads().single("resilient-cache-recovery-" + name, 1, true));
+				(name) -> this.regions.threads().single("resilient-cache-recovery-" + name, 4, true));
 	}
 
 	private boolean recover(Region region, String why, boolean strict, boolean atStart) {
