@@ -200,7 +200,7 @@ public final class FailbackProber implements SmartLifecycle {
 		if (state == RegionState.RECOVERING && result.success()) {
 			// Normally already being reconciled (this joins the queued request or finds it done); it
 			// also finishes an operator's bring-online whose reconciliation was cut short.
-			this.recovery.recoverAsync(region, "reconciliation resumed", true);
+			this.recovery.resumeAsync(region);
 		}
 		if (result.restarted()) {
 			region.fail(result.message());

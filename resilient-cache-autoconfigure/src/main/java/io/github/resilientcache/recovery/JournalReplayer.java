@@ -12,6 +12,7 @@ import java.util.function.Predicate;
 
 import io.github.resilientcache.region.KeySpace;
 import io.github.resilientcache.region.Region;
+import io.github.resilientcache.region.RegionState;
 import io.github.resilientcache.region.RegionStore;
 import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.region.StoredEntry;
@@ -97,6 +98,13 @@ public final class JournalReplayer {
 	 * @return what was done
 	 */
 	public ReplayResult replay(Region target, boolean strict, Predicate<Region> sources) {
+		for (Region other : this.regions.others(target)) {
+			// A peer whose lost connection a probe is confirming is neither a source nor out: wait for
+			// the probe (milliseconds) rather than resync, or empty the region, for want of a source.
+			if (other.isSuspect() && other.state() == RegionState.UP) {
+				throw new IllegalStateException("region '" + other.name() + "' is being confirmed by a probe; reconciled again next round");
+			}
+		}
 		long start = System.nanoTime();
 		Version startVersion = new Version(this.clock.next(), target.name());
 		Counts counts = new Counts();

@@ -79,6 +79,18 @@ public final class RegionRecovery {
 	}
 
 	/**
+	 * Finishes, on its recovery thread, the reconciliation of a region that is {@code RECOVERING}
+	 * (an operator's bring-online cut short, say); a region that failed again meanwhile is left to
+	 * the prober.
+	 * @param region the region
+	 * @return completes with whether the region serves
+	 */
+	CompletableFuture<Boolean> resumeAsync(Region region) {
+		return submit(region, "resume", () -> (region.state() == RegionState.RECOVERING) ? recover(region, "reconciliation resumed", true, false)
+				: region.isServing());
+	}
+
+	/**
 	 * Reconciles, at start, a region that answered its first probe. Every region that answered is
 	 * {@code RECOVERING} already, so that journals and entries are read from all of them; a region
 	 * whose journal is held in a region that did not answer is resynced (it may have missed writes
@@ -144,8 +156,7 @@ public final class RegionRecovery {
 	}
 
 	private boolean recover(Region region, String why, boolean strict, boolean atStart) {
-		region.beginRecovery(why);
-		if (region.state() != RegionState.RECOVERING) {
+		if (!region.beginRecovery(why) && region.state() != RegionState.RECOVERING) {
 			return region.isServing();
 		}
 		try {

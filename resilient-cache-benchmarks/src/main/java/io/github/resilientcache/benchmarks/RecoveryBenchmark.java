@@ -43,7 +43,18 @@ final class RecoveryBenchmark {
 	private RecoveryBenchmark() {
 	}
 
-	static void run(int keys) {
+	/**
+	 * What one run measured.
+	 * @param resync the warm resync's result
+	 * @param resyncRate entries copied per second by the resync
+	 * @param copyRate entries copied per second by the plain pipelined copy
+	 * @param reconciliation the anti-entropy run's result
+	 * @param scanMillis the full GET scan of both regions, milliseconds
+	 */
+	record Figures(ReplayResult resync, double resyncRate, double copyRate, ReconciliationResult reconciliation, double scanMillis) {
+	}
+
+	static Figures run(int keys) {
 		try (EmbeddedRedis east = EmbeddedRedis.start("bench-east"); EmbeddedRedis west = EmbeddedRedis.start("bench-west")) {
 			RedissonClient eastClient = BenchmarkRegions.client(east);
 			RedissonClient westClient = BenchmarkRegions.client(west);
@@ -97,6 +108,7 @@ final class RecoveryBenchmark {
 				if (result.divergent() != 0 || resync.peerKeys() != keys) {
 					throw new IllegalStateException("Regions did not agree after the resync: " + result.describe());
 				}
+				return new Figures(resync, resyncRate, baselineRate, result, scanMillis);
 			}
 			finally {
 				eastClient.shutdown();

@@ -49,6 +49,10 @@ class BenchmarksQuickTests {
 
 		VersionedWriteBenchmark.Figures write = VersionedWriteBenchmark.run(true, 0);
 		assertThat(write.ratio()).isPositive();
+
+		RecoveryBenchmark.Figures recovery = RecoveryBenchmark.run(2_000);
+		assertThat(recovery.resync().peerKeys()).isEqualTo(2_000);
+		assertThat(recovery.reconciliation().divergent()).isZero();
 	}
 
 }

@@ -83,11 +83,12 @@ class SamplePaymentApplicationTests {
 
 	@Test
 	void cachedAccountIsReplicatedToEveryRegion() {
+		// The key prefix is the application's name (spring.application.name).
 		this.api.get("/accounts/ACC-1004").expectStatus().isOk();
 		for (String region : new String[] { "east", "west" }) {
 			String address = this.environment.getProperty("resilient-cache.regions." + region + ".address");
 			await().atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> assertThat(redis(address, "EXISTS", "rc:accounts::ACC-1004")).as(region).isEqualTo(1L));
+				.untilAsserted(() -> assertThat(redis(address, "EXISTS", "sample-payment-app:accounts::ACC-1004")).as(region).isEqualTo(1L));
 		}
 	}
 
