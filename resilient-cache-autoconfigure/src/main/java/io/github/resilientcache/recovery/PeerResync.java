@@ -2,10 +2,12 @@ package io.github.resilientcache.recovery;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
@@ -25,14 +27,18 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  * <li>every entry of the peer (values and tombstones, with their versions and remaining times to
  * live) is copied under the version rule: newer wins, never older;</li>
- * <li>every entry of the target that the peer does not hold is deleted, unless it was written
- * since the resync began (a live write the region took while {@code RECOVERING}).</li>
+ * <li>every entry of the target that the peer did not hold is deleted, unless it was written
+ * since the resync began (a live write the region took while {@code RECOVERING}). The peer's keys
+ * are remembered from the first pass (up to a million; beyond, the peer is asked again).</li>
  * </ol>
  * Entries stamped too far ahead of the clock are not copied.
  */
 final class PeerResync {
 
 	private static final long BATCH_TIMEOUT_SECONDS = 30;
+
+	/** Peer keys kept in memory for the second pass; past this the second pass reads the peer again. */
+	private static final int MAX_REMEMBERED_KEYS = 1_000_000;
 
 	private final KeySpace keys;
 
@@ -56,6 +62,9 @@ final class PeerResync {
 	Copied copy(Region peer, Region target, Version startVersion) {
 		long peerKeys = 0;
 		long copied = 0;
+		// The peer's keys, so that the second pass need not ask the peer again (up to a bound).
+		Set<String> seen = new HashSet<>();
+		boolean remembered = true;
 		Iterator<String> scan = peer.direct().scan(this.keys.entryPattern(), this.batchSize);
 		for (List<String> page = next(scan); !page.isEmpty(); page = next(scan)) {
 			this.rateLimiter.acquirePermission(page.size());
@@ -69,17 +78,29 @@ final class PeerResync {
 				}
 			}
 			peerKeys += entries.size();
+			if (remembered && seen.size() + page.size() <= MAX_REMEMBERED_KEYS) {
+				seen.addAll(page);
+			}
+			else {
+				remembered = false;
+				seen.clear();
+			}
 			copied += join(target.direct().writeAll(entries));
 		}
 		long deleted = 0;
 		scan = target.direct().scan(this.keys.entryPattern(), this.batchSize);
 		for (List<String> page = next(scan); !page.isEmpty(); page = next(scan)) {
 			this.rateLimiter.acquirePermission(page.size());
-			List<RegionStore.@Nullable RawEntry> inPeer = join(peer.direct().getWithTtl(page));
 			List<String> absent = new ArrayList<>();
-			for (int i = 0; i < page.size(); i++) {
-				if (inPeer.get(i) == null) {
-					absent.add(page.get(i));
+			if (remembered) {
+				page.stream().filter((key) -> !seen.contains(key)).forEach(absent::add);
+			}
+			else {
+				List<RegionStore.@Nullable RawEntry> inPeer = join(peer.direct().getWithTtl(page));
+				for (int i = 0; i < page.size(); i++) {
+					if (inPeer.get(i) == null) {
+						absent.add(page.get(i));
+					}
 				}
 			}
 			if (!absent.isEmpty()) {

@@ -339,8 +339,10 @@ public final class RegionStore {
 		RBatch batch = this.client.createBatch(BatchOptions.defaults());
 		RScriptAsync batchScript = batch.getScript(ByteArrayCodec.INSTANCE);
 		List<CompletableFuture<List<Object>>> reads = new ArrayList<>(keys.size());
+		String sha = sha(GET_WITH_TTL);
 		for (String key : keys) {
-			reads.add(batchScript.<List<Object>>evalAsync(key, RScript.Mode.READ_ONLY, GET_WITH_TTL, RScript.ReturnType.LIST, List.of(key))
+			// READ_WRITE: Redisson sends a read-only EVALSHA as EVALSHA_RO, which Redis 6.2 lacks.
+			reads.add(batchScript.<List<Object>>evalShaAsync(key, RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LIST, List.of(key))
 				.toCompletableFuture());
 		}
 		return batch.executeAsync().toCompletableFuture().thenApply((result) -> {
@@ -365,11 +367,12 @@ public final class RegionStore {
 		RScriptAsync batchScript = batch.getScript(ByteArrayCodec.INSTANCE);
 		List<CompletableFuture<List<Object>>> writes = new ArrayList<>(entries.size());
 		byte[] maxTrusted = utf8(hex(this.maxTrustedStamp.getAsLong()));
+		String sha = sha(CONDITIONAL_SET);
 		entries.forEach((key, raw) -> {
 			StoredEntry entry = raw.entry();
 			if (entry != null) {
 				EncodedEntry encoded = encode(entry.kind(), entry.payload(), raw.ttlMillis());
-				writes.add(batchScript.<List<Object>>evalAsync(key, RScript.Mode.READ_WRITE, CONDITIONAL_SET, RScript.ReturnType.LIST, List.of(key),
+				writes.add(batchScript.<List<Object>>evalShaAsync(key, RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LIST, List.of(key),
 						encoded.kind, encoded.payload, encoded.ttl, utf8(entry.version().sortKey()), maxTrusted).toCompletableFuture());
 			}
 		});
@@ -390,11 +393,21 @@ public final class RegionStore {
 		byte[] versionText = utf8(version.sortKey());
 		byte[] maxTrusted = utf8(hex(this.maxTrustedStamp.getAsLong()));
 		List<CompletableFuture<Long>> deletes = new ArrayList<>(keys.size());
+		String sha = sha(DELETE_UNLESS_NEWER);
 		for (String key : keys) {
-			deletes.add(batchScript.<Long>evalAsync(key, RScript.Mode.READ_WRITE, DELETE_UNLESS_NEWER, RScript.ReturnType.LONG, List.of(key),
+			deletes.add(batchScript.<Long>evalShaAsync(key, RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LONG, List.of(key),
 					versionText, maxTrusted).toCompletableFuture());
 		}
 		return batch.executeAsync().toCompletableFuture().thenApply((result) -> deletes.stream().filter((delete) -> delete.join() > 0).count());
+	}
+
+	/**
+	 * The SHA of a script, loaded into every master of the region: batches send EVALSHA, not the
+	 * script's text once per key. Loaded for each batch (one round trip), so that a server restarted
+	 * since, which lost its script cache, gets it again.
+	 */
+	private String sha(String script) {
+		return this.script.scriptLoad(script);
 	}
 
 	/**
