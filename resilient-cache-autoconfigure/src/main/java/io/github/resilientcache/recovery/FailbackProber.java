@@ -208,9 +208,10 @@ public final class FailbackProber implements SmartLifecycle {
 			return;
 		}
 		if (!result.success()) {
-			// One failed probe is a hint too: a region fails over only when a second one confirms it.
-			ProbeResult confirmation = probeAsync(region).join();
-			if (!confirmation.success() || confirmation.restarted()) {
+			// One failed probe is a hint too: a region fails over only when a second one confirms it,
+			// and never on a failure of this client (a starved JVM): that says nothing of the region.
+			ProbeResult confirmation = result.inconclusive() ? result : probeAsync(region).join();
+			if (confirmation.restarted() || (!confirmation.success() && !confirmation.inconclusive())) {
 				region.fail("confirmed by a probe (" + why + "): " + confirmation.message());
 			}
 			region.confirmed();
@@ -284,7 +285,8 @@ public final class FailbackProber implements SmartLifecycle {
 			if (!outcome.success()) {
 				this.streaks.remove(region.name());
 			}
-			ProbeResult result = new ProbeResult(region.name(), outcome.success(), successes, outcome.message(), Instant.now(), outcome.restarted());
+			ProbeResult result = new ProbeResult(region.name(), outcome.success(), successes, outcome.message(), Instant.now(), outcome.restarted(),
+					outcome.inconclusive());
 			this.lastProbes.put(region.name(), result);
 			return result;
 		});

@@ -11,6 +11,8 @@ import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionIdentity;
 import org.redisson.api.RBucket;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.options.KeysOptions;
+import org.redisson.api.options.PlainOptions;
 import org.jspecify.annotations.Nullable;
 import org.redisson.client.codec.StringCodec;
 
@@ -26,11 +28,14 @@ final class RegionProbe {
 
 	private final long timeoutMillis;
 
+	private final Duration timeout;
+
 	private final Map<String, Set<String>> runIds = new ConcurrentHashMap<>();
 
 	RegionProbe(String canaryKey, Duration timeout) {
 		this.canaryKey = canaryKey;
 		this.timeoutMillis = Math.max(1, timeout.toMillis());
+		this.timeout = Duration.ofMillis(this.timeoutMillis);
 	}
 
 	/**
@@ -45,22 +50,24 @@ final class RegionProbe {
 		RedissonClient client = region.direct().client();
 		CompletableFuture<Outcome> outcome;
 		try {
-			CompletableFuture<Long> reachable = client.getKeys().countAsync().toCompletableFuture();
+			CompletableFuture<Long> reachable = client.getKeys(KeysOptions.defaults().timeout(this.timeout)).countAsync().toCompletableFuture();
 			outcome = (canary ? reachable.thenCompose((count) -> canary(client)) : reachable.thenApply((count) -> (String) null))
-				.thenCompose((failure) -> (failure != null) ? CompletableFuture.completedFuture(new Outcome(false, failure, false))
+				.thenCompose((failure) -> (failure != null) ? CompletableFuture.completedFuture(new Outcome(false, failure, false, false))
 						: RegionIdentity.runIds(client).thenApply((ids) -> identified(region, ids)));
 		}
 		catch (RuntimeException ex) {
 			outcome = CompletableFuture.failedFuture(ex);
 		}
-		return outcome.orTimeout(this.timeoutMillis, TimeUnit.MILLISECONDS)
-			.exceptionally((ex) -> new Outcome(false, Region.describe(Region.unwrap(ex)), false));
+		return outcome.orTimeout(this.timeoutMillis * 2, TimeUnit.MILLISECONDS).exceptionally((ex) -> {
+			Throwable cause = Region.unwrap(ex);
+			return new Outcome(false, Region.describe(cause), false, Region.isClientSide(cause));
+		});
 	}
 
 	/** Writes, reads and deletes the canary; completes with what failed, {@code null} if nothing. */
 	private CompletableFuture<@Nullable String> canary(RedissonClient client) {
 		String canary = Long.toString(System.nanoTime());
-		RBucket<String> bucket = client.getBucket(this.canaryKey, StringCodec.INSTANCE);
+		RBucket<String> bucket = client.getBucket(PlainOptions.name(this.canaryKey).codec(StringCodec.INSTANCE).timeout(this.timeout));
 		return bucket.setAsync(canary, Duration.ofSeconds(10))
 			.thenCompose((v) -> bucket.getAsync())
 			.thenCompose((read) -> canary.equals(read) ? bucket.deleteAsync().thenApply((deleted) -> (String) null)
@@ -71,9 +78,9 @@ final class RegionProbe {
 	private Outcome identified(Region region, Set<String> ids) {
 		Set<String> known = this.runIds.put(region.name(), ids);
 		if (known != null && !ids.containsAll(known)) {
-			return new Outcome(false, "a server restarted or failed over (run id changed): it may hold data older than writes it took", true);
+			return new Outcome(false, "a server restarted or failed over (run id changed): it may hold data older than writes it took", true, false);
 		}
-		return new Outcome(true, "ok", false);
+		return new Outcome(true, "ok", false, false);
 	}
 
 	boolean knowsRunIds(String region) {
@@ -85,8 +92,10 @@ final class RegionProbe {
 	 * @param success whether the region answered every step
 	 * @param message what failed, or "ok"
 	 * @param restarted whether a master restarted since the last probe
+	 * @param inconclusive whether it failed in this client (no connection free, a command not
+	 * written in time by a CPU-starved process): it says nothing about the region
 	 */
-	record Outcome(boolean success, String message, boolean restarted) {
+	record Outcome(boolean success, String message, boolean restarted, boolean inconclusive) {
 	}
 
 }

@@ -273,26 +273,33 @@ public final class Region {
 
 	/**
 	 * Records a failed call and says what it was: a key of the wrong type is the key's fault (the
-	 * region answered), an exhausted connection pool is this client's (a hint to probe the region),
-	 * anything else counts against the region.
+	 * region answered), an exhausted pool or an unwritten command is this client's (a hint to probe
+	 * the region), anything else counts against the region.
 	 */
 	private RegionFailureException failed(long start, Throwable cause) {
 		if (PoisonedKeyException.isWrongType(cause)) {
 			this.circuitBreaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 			return new PoisonedKeyException(this.name, describe(cause), cause);
 		}
-		if (isPoolExhausted(cause)) {
+		if (isClientSide(cause)) {
 			this.circuitBreaker.releasePermission();
-			hint("its connection pool is exhausted");
+			hint("this client could not send a command (" + describe(cause) + ")");
 			return new RegionFailureException(this.name, describe(cause), cause);
 		}
 		this.circuitBreaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, cause);
 		return new RegionFailureException(this.name, describe(cause), cause);
 	}
 
-	private static boolean isPoolExhausted(Throwable cause) {
+	/**
+	 * Whether a failure is this client's, not the region's: no free connection in the pool, or a
+	 * command this JVM did not manage to write in time (a CPU-starved process). Such a call never
+	 * reached the server: it says nothing about the region, so it is a hint, not a failure.
+	 * @param cause the failure
+	 * @return whether it happened in the client
+	 */
+	public static boolean isClientSide(Throwable cause) {
 		String message = cause.getMessage();
-		return message != null && message.startsWith("Unable to acquire connection");
+		return message != null && (message.startsWith("Unable to acquire connection") || message.contains("still hasn't been written into connection"));
 	}
 
 	// State machine: the named transitions of RegionTransition, nothing else.
