@@ -10,6 +10,7 @@ import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBre
 import io.github.resilientcache.cache.AllowlistJsonValueCodec;
 import io.github.resilientcache.cache.CacheOperationTimer;
 import io.github.resilientcache.cache.CacheSettings;
+import io.github.resilientcache.cache.DecodeRejections;
 import io.github.resilientcache.cache.MultiRegionCacheManager;
 import io.github.resilientcache.cache.ValueCodec;
 import io.github.resilientcache.region.Region;
@@ -100,9 +101,16 @@ public final class ResilientCacheAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ValueCodec resilientCacheValueCodec(BeanFactory beanFactory, ResilientCacheProperties properties) {
+	DecodeRejections resilientCacheDecodeRejections() {
+		return new DecodeRejections();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ValueCodec resilientCacheValueCodec(BeanFactory beanFactory, ResilientCacheProperties properties, DecodeRejections rejections) {
 		List<String> application = AutoConfigurationPackages.has(beanFactory) ? AutoConfigurationPackages.get(beanFactory) : List.of();
-		return new AllowlistJsonValueCodec(AllowlistJsonValueCodec.packages(application, properties.getCodec().getAllowedPackages()));
+		return new AllowlistJsonValueCodec(AllowlistJsonValueCodec.packages(application, properties.getCodec().getAllowedPackages()),
+				properties.getMaxValueSize().toBytes(), rejections);
 	}
 
 	@Bean
@@ -114,6 +122,11 @@ public final class ResilientCacheAutoConfiguration {
 			ResilientCacheProperties.Cache cache = properties.getCaches().get(name);
 			return (cache != null && cache.getTtl() != null) ? defaults.withTtl(cache.getTtl()) : defaults;
 		}, timer.getIfAvailable(() -> CacheOperationTimer.NONE));
+	}
+
+	@Bean
+	static ReturnTypeCheckingPostProcessor resilientCacheReturnTypeChecking() {
+		return new ReturnTypeCheckingPostProcessor();
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.github.resilientcache.autoconfigure.ResilientCacheProperties.Region;
@@ -21,6 +22,13 @@ final class ResilientCachePropertiesValidator {
 	private static final String PREFIX = "resilient-cache.";
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+
+	private static final Pattern PACKAGE = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
+
+	private static final Set<String> JDK_ROOTS = Set.of("java", "javax", "jdk", "sun", "com.sun");
+
+	private static final Set<String> LIBRARY_ROOTS = Set.of("org.springframework", "org.apache", "com.fasterxml", "tools.jackson",
+			"org.redisson", "io.netty", "ch.qos", "org.hibernate", "com.mchange", "org.codehaus", "org.yaml", "groovy");
 
 	private ResilientCachePropertiesValidator() {
 	}
@@ -60,6 +68,7 @@ final class ResilientCachePropertiesValidator {
 		if (properties.getMaxValueSize().toBytes() <= 0) {
 			throw invalid("max-value-size", properties.getMaxValueSize().toString(), "Use a positive size such as 1MB.");
 		}
+		allowedPackages(properties.getCodec().getAllowedPackages());
 		properties.getCaches().forEach((name, cache) -> {
 			if (cache.getTtl() != null) {
 				notNegative("caches." + name + ".ttl", cache.getTtl());
@@ -121,6 +130,36 @@ final class ResilientCachePropertiesValidator {
 		if (region.getDatabase() < 0) {
 			throw invalid(property + ".database", String.valueOf(region.getDatabase()), "Use a database index of 0 or more.");
 		}
+	}
+
+	/**
+	 * Each allowed package must name one application's classes: a single segment ({@code org},
+	 * {@code com}) or a JDK root would let stored data name the gadget classes of every library.
+	 */
+	private static void allowedPackages(List<String> packages) {
+		for (int i = 0; i < packages.size(); i++) {
+			String pkg = packages.get(i);
+			String property = "codec.allowed-packages[" + i + "]";
+			if (pkg == null || !PACKAGE.matcher(pkg).matches()) {
+				throw invalid(property, String.valueOf(pkg), "Use a package name such as com.example.payments (no wildcards, no trailing dot).");
+			}
+			if (under(pkg, JDK_ROOTS)) {
+				throw invalid(property, pkg, "JDK packages cannot be allowed: the JDK's value, collection, time and math types are "
+						+ "allowed class by class already. Remove it, and cache your own types instead.");
+			}
+			if (under(pkg, LIBRARY_ROOTS)) {
+				throw invalid(property, pkg, "This is a library's package, whose classes include known deserialization gadgets. "
+						+ "Allow the package of your own cached types instead.");
+			}
+			if (pkg.indexOf('.') < 0) {
+				throw invalid(property, pkg, "A single-segment package allows the classes of every library under it. "
+						+ "Name the package of your cached types, such as " + pkg + ".example.payments.");
+			}
+		}
+	}
+
+	private static boolean under(String pkg, Set<String> roots) {
+		return roots.stream().anyMatch((root) -> pkg.equals(root) || pkg.startsWith(root + "."));
 	}
 
 	private static void addresses(String property, List<String> addresses) {

@@ -185,6 +185,30 @@ class ResilientCacheAutoConfigurationTests {
 			.run((context) -> assertFailure(context, "resilient-cache.regions.eu*1", "letters, digits"));
 	}
 
+	@Test
+	void failsWhenAnAllowedPackageHasOneSegment() {
+		this.contextRunner.withPropertyValues("resilient-cache.codec.allowed-packages=com.example.payments,org")
+			.run((context) -> assertFailure(context, "resilient-cache.codec.allowed-packages[1]", "Name the package of your cached types"));
+	}
+
+	@Test
+	void failsWhenAnAllowedPackageIsAJdkRoot() {
+		this.contextRunner.withPropertyValues("resilient-cache.codec.allowed-packages=java.util")
+			.run((context) -> assertFailure(context, "resilient-cache.codec.allowed-packages[0]", "JDK packages cannot be allowed"));
+		this.contextRunner.withPropertyValues("resilient-cache.codec.allowed-packages=javax")
+			.run((context) -> assertFailure(context, "resilient-cache.codec.allowed-packages[0]", "JDK packages cannot be allowed"));
+		this.contextRunner.withPropertyValues("resilient-cache.codec.allowed-packages=com.sun.rowset")
+			.run((context) -> assertFailure(context, "resilient-cache.codec.allowed-packages[0]", "JDK packages cannot be allowed"));
+	}
+
+	@Test
+	void failsWhenAnAllowedPackageIsALibrarysOrNotAPackageName() {
+		this.contextRunner.withPropertyValues("resilient-cache.codec.allowed-packages=org.springframework.context")
+			.run((context) -> assertFailure(context, "resilient-cache.codec.allowed-packages[0]", "library's package"));
+		this.contextRunner.withPropertyValues("resilient-cache.codec.allowed-packages=com.example.*")
+			.run((context) -> assertFailure(context, "resilient-cache.codec.allowed-packages[0]", "no wildcards"));
+	}
+
 	private static void assertFailure(org.springframework.boot.test.context.assertj.AssertableApplicationContext context, String property,
 			String message) {
 		assertThat(context).hasFailed();
