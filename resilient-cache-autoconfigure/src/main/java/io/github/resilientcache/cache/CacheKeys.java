@@ -1,15 +1,12 @@
 package io.github.resilientcache.cache;
 
-import java.util.Date;
-import java.util.UUID;
-
 import org.springframework.util.Assert;
-import org.springframework.util.ReflectionUtils;
 
 /**
- * Redis keys of cache entries: {@code <prefix>:<cache>::<key>}. Cache names are checked so that one
- * cache's keys can never match another's pattern; the key part is binary-safe and taken as is
- * (CRLF, braces, glob characters and {@code ::} included), since it is never used as a pattern.
+ * Redis keys of cache entries: {@code <prefix>:<cache>::<key text>}. Cache names are checked so that
+ * one cache's keys can never match another's pattern; the key text ({@link KeyText}) is one-to-one
+ * with the key and binary-safe (CRLF, braces, glob characters and {@code ::} kept as is), since it is
+ * never used as a pattern.
  */
 final class CacheKeys {
 
@@ -85,20 +82,7 @@ final class CacheKeys {
 
 	private static String keyText(Object key) {
 		Assert.notNull(key, "Cache key must not be null: use a key expression that never yields null");
-		if (key instanceof String string) {
-			return string;
-		}
-		if (key instanceof Number || key instanceof Boolean || key instanceof Character || key instanceof UUID
-				|| key instanceof Enum<?> || key instanceof java.time.temporal.TemporalAccessor || key instanceof Date) {
-			return key.toString();
-		}
-		Assert.isTrue(overridesToString(key.getClass()), () -> "Cache key of type " + key.getClass().getName()
-				+ " has no stable text: override toString() (a record does) or use a key expression such as key = \"#id\"");
-		return key.toString();
-	}
-
-	private static boolean overridesToString(Class<?> type) {
-		return ReflectionUtils.findMethod(type, "toString").getDeclaringClass() != Object.class;
+		return KeyText.of(key);
 	}
 
 }
