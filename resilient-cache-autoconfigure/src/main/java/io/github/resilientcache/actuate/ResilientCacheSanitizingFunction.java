@@ -3,8 +3,6 @@ package io.github.resilientcache.actuate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
 
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
@@ -13,11 +11,10 @@ import org.springframework.boot.actuate.endpoint.SanitizingFunction;
  * Masks region passwords and the credentials of Redis addresses in {@code /actuator/configprops}
  * and {@code /actuator/env}, even when values are shown ({@code show-values=always}): a region's
  * password is masked whole, an address such as {@code redis://user:secret@host:6379} keeps its
- * host and loses its credentials, {@code redis://******@host:6379}.
+ * host and loses its credentials, {@code redis://******@host:6379}, whatever characters the
+ * password holds (see {@link CredentialMasking}).
  */
 public final class ResilientCacheSanitizingFunction implements SanitizingFunction {
-
-	private static final Pattern CREDENTIALS = Pattern.compile("(?i)(rediss?://)[^/@\\s]*@");
 
 	@Override
 	public SanitizableData apply(SanitizableData data) {
@@ -55,10 +52,7 @@ public final class ResilientCacheSanitizingFunction implements SanitizingFunctio
 	 * @return the masked text
 	 */
 	static String mask(String text) {
-		if (!text.toLowerCase(Locale.ROOT).contains("redis")) {
-			return text;
-		}
-		return CREDENTIALS.matcher(text).replaceAll("$1" + SanitizableData.SANITIZED_VALUE.replace("$", "\\$") + "@");
+		return CredentialMasking.mask(text);
 	}
 
 }

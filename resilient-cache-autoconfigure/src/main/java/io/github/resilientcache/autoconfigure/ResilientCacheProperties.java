@@ -688,6 +688,33 @@ public class ResilientCacheProperties {
 		 */
 		private int maxSubscribers = 16;
 
+		/**
+		 * Largest number of clients connected at once from one client address, so that one client
+		 * cannot hold every slot. Past it the client gets HTTP 503.
+		 */
+		private int maxSubscribersPerClient = 2;
+
+		/**
+		 * Time after which a client's stream ends; a browser's EventSource reconnects by itself.
+		 */
+		private Duration timeout = Duration.ofMinutes(10);
+
+		public int getMaxSubscribersPerClient() {
+			return this.maxSubscribersPerClient;
+		}
+
+		public void setMaxSubscribersPerClient(int maxSubscribersPerClient) {
+			this.maxSubscribersPerClient = maxSubscribersPerClient;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}

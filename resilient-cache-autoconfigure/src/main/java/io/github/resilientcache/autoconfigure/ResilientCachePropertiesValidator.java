@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.github.resilientcache.actuate.CredentialMasking;
 import io.github.resilientcache.autoconfigure.ResilientCacheProperties.Region;
 import org.jspecify.annotations.Nullable;
 
@@ -92,6 +93,8 @@ final class ResilientCachePropertiesValidator {
 		ResilientCacheProperties.Stream stream = properties.getStream();
 		positive("stream.interval", stream.getInterval());
 		atLeastOne("stream.max-subscribers", stream.getMaxSubscribers());
+		atLeastOne("stream.max-subscribers-per-client", stream.getMaxSubscribersPerClient());
+		positive("stream.timeout", stream.getTimeout());
 		if (stream.getPath() == null || !stream.getPath().startsWith("/")) {
 			throw invalid("stream.path", String.valueOf(stream.getPath()), "Use a path starting with '/', such as /resilient-cache/stream.");
 		}
@@ -197,7 +200,7 @@ final class ResilientCachePropertiesValidator {
 	 * @return the address without credentials
 	 */
 	static String mask(String address) {
-		return address.replaceAll("//[^/@]*@", "//******@");
+		return CredentialMasking.maskAddress(address);
 	}
 
 	private static void positive(String property, @Nullable Duration value) {

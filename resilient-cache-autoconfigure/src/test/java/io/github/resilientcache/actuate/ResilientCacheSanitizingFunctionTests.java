@@ -46,6 +46,18 @@ class ResilientCacheSanitizingFunctionTests {
 	}
 
 	@Test
+	void masksPasswordsWhateverCharactersTheyHold() {
+		for (String password : List.of("pa/ss", "p@ss", "p@ss@word", "pa:ss", "p%40ss", "p/a@s:s%", "pa ss@x", "p?a#s[s]")) {
+			String address = "redis://user:" + password + "@host:6379";
+			assertThat(sanitize("resilient-cache.regions.east.address", address)).as(address).isEqualTo("redis://******@host:6379");
+			assertThat(sanitize("resilient-cache.regions.east.address", "rediss://:" + password + "@host:6379/0")).as(address)
+				.isEqualTo("rediss://******@host:6379/0");
+		}
+		assertThat(sanitize("some.list", "redis://u:p@ss@h1:1,redis://h2:2,REDIS://v:q/w@h3:3"))
+			.isEqualTo("redis://******@h1:1,redis://h2:2,REDIS://******@h3:3");
+	}
+
+	@Test
 	void masksTheCredentialsOfEveryAddressInAList() {
 		assertThat(sanitize("resilient-cache.regions.east.cluster-nodes", List.of("redis://a:s3cret@n1:7000", "redis://n2:7001")))
 			.isEqualTo(List.of("redis://******@n1:7000", "redis://n2:7001"));

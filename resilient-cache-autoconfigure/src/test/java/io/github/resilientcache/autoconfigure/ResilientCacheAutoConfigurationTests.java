@@ -1,5 +1,7 @@
 package io.github.resilientcache.autoconfigure;
 
+import java.util.List;
+
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
@@ -147,6 +149,20 @@ class ResilientCacheAutoConfigurationTests {
 			assertFailure(context, "resilient-cache.regions.west.address", "set them in resilient-cache.regions.<name>.username");
 			assertThat(context.getStartupFailure()).rootCause().message().doesNotContain("s3cret");
 		});
+	}
+
+	@Test
+	void failsWithoutEchoingAPasswordWhateverCharactersItHolds() {
+		for (String password : List.of("pa/ss", "p@ss@word", "pa:ss", "p%40ss", "p/a@s:s%")) {
+			this.contextRunner.withPropertyValues("resilient-cache.regions.west.address=redis://admin:" + password + "@127.0.0.1:6379")
+				.run((context) -> {
+					assertFailure(context, "resilient-cache.regions.west.address", "username");
+					assertThat(context.getStartupFailure()).rootCause().message().doesNotContain(password).doesNotContain("admin")
+						.contains("redis://******@127.0.0.1:6379");
+				});
+			this.contextRunner.withPropertyValues("resilient-cache.regions.west.address=http://admin:" + password + "@host")
+				.run((context) -> assertThat(context.getStartupFailure()).rootCause().message().doesNotContain(password));
+		}
 	}
 
 	@Test
