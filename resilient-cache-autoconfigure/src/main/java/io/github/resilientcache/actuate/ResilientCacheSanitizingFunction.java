@@ -8,7 +8,7 @@ import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 
 /**
- * Masks region passwords and the credentials of Redis addresses in {@code /actuator/configprops}
+ * Masks region passwords, cache encryption keys and key hashing secrets, and the credentials of Redis addresses in {@code /actuator/configprops}
  * and {@code /actuator/env}, even when values are shown ({@code show-values=always}): a region's
  * password is masked whole, an address such as {@code redis://user:secret@host:6379} keeps its
  * host and loses its credentials, {@code redis://******@host:6379}, whatever characters the
@@ -22,7 +22,7 @@ public final class ResilientCacheSanitizingFunction implements SanitizingFunctio
 		if (value == null) {
 			return data;
 		}
-		if (isRegionPassword(data.getLowerCaseKey())) {
+		if (isSecret(data.getLowerCaseKey())) {
 			return data.withSanitizedValue();
 		}
 		if (value instanceof CharSequence text) {
@@ -38,12 +38,17 @@ public final class ResilientCacheSanitizingFunction implements SanitizingFunctio
 	}
 
 	/**
-	 * Whether a key is a region's password, in the forms configprops and env show it:
-	 * {@code resilient-cache.regions.east.password} or {@code RESILIENT_CACHE_REGIONS_EAST_PASSWORD}.
+	 * Whether a key is a secret of the starter, in the forms configprops and env show it
+	 * ({@code resilient-cache.regions.east.password} or {@code RESILIENT_CACHE_REGIONS_EAST_PASSWORD}):
+	 * a region's password, a cache's encryption keys or its key hashing secret.
 	 */
-	private static boolean isRegionPassword(String lowerCaseKey) {
+	private static boolean isSecret(String lowerCaseKey) {
 		String key = lowerCaseKey.replace('_', '.').replace('-', '.');
-		return key.startsWith("resilient.cache.regions.") && key.endsWith("password");
+		if (!key.startsWith("resilient.cache.")) {
+			return false;
+		}
+		return key.startsWith("resilient.cache.regions.") && key.endsWith("password")
+				|| key.startsWith("resilient.cache.caches.") && (key.contains(".encryption.keys") || key.endsWith(".secret"));
 	}
 
 	/**

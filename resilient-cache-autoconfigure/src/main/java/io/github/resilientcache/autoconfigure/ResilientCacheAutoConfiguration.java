@@ -8,7 +8,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.common.circuitbreaker.configuration.CommonCircuitBreakerConfigurationProperties;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilientcache.cache.AllowlistJsonValueCodec;
+import io.github.resilientcache.cache.CacheKeyring;
 import io.github.resilientcache.cache.CacheOperationTimer;
+import io.github.resilientcache.cache.CacheProtection;
 import io.github.resilientcache.cache.CacheSettings;
 import io.github.resilientcache.cache.DecodeRejections;
 import io.github.resilientcache.cache.MultiRegionCacheManager;
@@ -21,6 +23,7 @@ import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.replication.JournalStore;
 import io.github.resilientcache.replication.ReplayJournal;
 import io.github.resilientcache.replication.Replicator;
+import org.apache.commons.logging.LogFactory;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -114,19 +117,41 @@ public final class ResilientCacheAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	CacheKeyring resilientCacheKeyring(ResilientCacheProperties properties) {
+		return PropertiesCacheKeyring.of(properties.getCaches());
+	}
+
+	@Bean
 	MultiRegionCacheManager cacheManager(Regions regions, Replicator replicator, ValueCodec codec, ResilientCacheProperties properties,
-			ObjectProvider<CacheOperationTimer> timer) {
+			ObjectProvider<CacheOperationTimer> timer, CacheKeyring keyring, DecodeRejections rejections) {
 		CacheSettings defaults = new CacheSettings(properties.getKeyPrefix(), properties.getDefaultTtl(), properties.getTombstoneTtl(),
 				properties.getOperationTimeout(), properties.getMaxValueSize().toBytes(), properties.isAllowNullValues());
 		return new MultiRegionCacheManager(regions, replicator, codec, (name) -> {
 			ResilientCacheProperties.Cache cache = properties.getCaches().get(name);
-			return (cache != null && cache.getTtl() != null) ? defaults.withTtl(cache.getTtl()) : defaults;
+			CacheSettings settings = (cache != null && cache.getTtl() != null) ? defaults.withTtl(cache.getTtl()) : defaults;
+			return settings.withProtection(protection(name, keyring, rejections));
 		}, timer.getIfAvailable(() -> CacheOperationTimer.NONE));
 	}
 
 	@Bean
 	static ReturnTypeCheckingPostProcessor resilientCacheReturnTypeChecking() {
 		return new ReturnTypeCheckingPostProcessor();
+	}
+
+	/**
+	 * The protection of a cache, created on first use: a keyring failing then must not fail the
+	 * business call, nor let the cache store anything in clear.
+	 */
+	private static CacheProtection protection(String name, CacheKeyring keyring, DecodeRejections rejections) {
+		try {
+			return CacheProtection.of(name, keyring.secrets(name), rejections);
+		}
+		catch (RuntimeException ex) {
+			LogFactory.getLog(ResilientCacheAutoConfiguration.class).error("Cannot get the secrets of cache '" + name + "' from the "
+					+ "CacheKeyring (" + ex.getClass().getName() + "): nothing is cached in it until the application restarts");
+			return CacheProtection.unavailable(name, rejections);
+		}
 	}
 
 	/**

@@ -493,12 +493,85 @@ public class ResilientCacheProperties {
 		 */
 		private @Nullable Duration ttl;
 
+		/**
+		 * Encryption of the cache's values.
+		 */
+		private final Encryption encryption = new Encryption();
+
+		/**
+		 * Hashing of the cache's keys.
+		 */
+		private final KeyProtection keyProtection = new KeyProtection();
+
 		public @Nullable Duration getTtl() {
 			return this.ttl;
 		}
 
 		public void setTtl(@Nullable Duration ttl) {
 			this.ttl = ttl;
+		}
+
+		public Encryption getEncryption() {
+			return this.encryption;
+		}
+
+		public KeyProtection getKeyProtection() {
+			return this.keyProtection;
+		}
+
+	}
+
+	/**
+	 * AES-GCM encryption of one cache's values, on when keys are given.
+	 */
+	public static class Encryption {
+
+		/**
+		 * AES keys (128, 192 or 256 bits, base64) by key id. Entries written with any of them are
+		 * read; keep a retired key until its entries have expired.
+		 */
+		private Map<String, String> keys = new LinkedHashMap<>();
+
+		/**
+		 * Id of the key new writes use. Defaults to the last key listed.
+		 */
+		private @Nullable String primaryKey;
+
+		public Map<String, String> getKeys() {
+			return this.keys;
+		}
+
+		public void setKeys(Map<String, String> keys) {
+			this.keys = keys;
+		}
+
+		public @Nullable String getPrimaryKey() {
+			return this.primaryKey;
+		}
+
+		public void setPrimaryKey(@Nullable String primaryKey) {
+			this.primaryKey = primaryKey;
+		}
+
+	}
+
+	/**
+	 * HMAC-SHA256 hashing of one cache's keys, on when a secret is given.
+	 */
+	public static class KeyProtection {
+
+		/**
+		 * Secret (base64, at least 128 bits, distinct from the encryption keys) the cache's keys are
+		 * hashed with. Changing it starts the cache empty.
+		 */
+		private @Nullable String secret;
+
+		public @Nullable String getSecret() {
+			return this.secret;
+		}
+
+		public void setSecret(@Nullable String secret) {
+			this.secret = secret;
 		}
 
 	}

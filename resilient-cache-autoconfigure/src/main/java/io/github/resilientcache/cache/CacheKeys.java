@@ -18,15 +18,28 @@ final class CacheKeys {
 
 	private final String pattern;
 
+	private final CacheProtection protection;
+
 	/**
-	 * Keys of one cache.
+	 * Keys of one cache, in clear.
 	 * @param keyPrefix the configured prefix
 	 * @param cacheName the cache name
 	 */
 	CacheKeys(String keyPrefix, String cacheName) {
+		this(keyPrefix, cacheName, CacheProtection.NONE);
+	}
+
+	/**
+	 * Keys of one cache.
+	 * @param keyPrefix the configured prefix
+	 * @param cacheName the cache name
+	 * @param protection whether key texts are hashed
+	 */
+	CacheKeys(String keyPrefix, String cacheName, CacheProtection protection) {
 		checkName("Cache name", cacheName, FORBIDDEN_IN_NAMES);
 		this.prefix = keyPrefix + ":" + cacheName + "::";
 		this.pattern = this.prefix + "*";
+		this.protection = protection;
 	}
 
 	/**
@@ -60,7 +73,7 @@ final class CacheKeys {
 	 * @throws IllegalArgumentException for a {@code null} key or a key whose text is not stable
 	 */
 	String redisKey(Object key) {
-		return this.prefix + keyText(key);
+		return this.prefix + this.protection.protectKey(keyText(key));
 	}
 
 	/**

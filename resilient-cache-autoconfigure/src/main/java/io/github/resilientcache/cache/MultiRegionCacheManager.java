@@ -84,8 +84,9 @@ public class MultiRegionCacheManager implements CacheManager {
 		if (cache != null) {
 			return cache;
 		}
-		MultiRegionCache created = new MultiRegionCache(name, this.settings.apply(name), this.router, this.replicator, this.clock, this.codec,
-				this.timer);
+		CacheSettings settings = this.settings.apply(name);
+		MultiRegionCache created = new MultiRegionCache(name, settings, this.router, this.replicator, this.clock,
+				settings.protection().codec(this.codec), this.timer);
 		cache = this.caches.putIfAbsent(name, created);
 		if (cache != null) {
 			return cache;
