@@ -205,6 +205,11 @@ public class ResilientCacheProperties {
 		private final Sentinel sentinel = new Sentinel();
 
 		/**
+		 * TLS settings of the region's connections (rediss:// addresses).
+		 */
+		private final Ssl ssl = new Ssl();
+
+		/**
 		 * Login username of the region's Redis servers (ACL).
 		 */
 		private @Nullable String username;
@@ -263,6 +268,10 @@ public class ResilientCacheProperties {
 
 		public void setClusterNodes(List<String> clusterNodes) {
 			this.clusterNodes = clusterNodes;
+		}
+
+		public Ssl getSsl() {
+			return this.ssl;
 		}
 
 		public Sentinel getSentinel() {
@@ -339,6 +348,40 @@ public class ResilientCacheProperties {
 
 		public void setConnectionMinimumIdleSize(int connectionMinimumIdleSize) {
 			this.connectionMinimumIdleSize = connectionMinimumIdleSize;
+		}
+
+	}
+
+	/**
+	 * TLS settings of a region.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Location of the trust store (PKCS12 or JKS) holding the CA of the region's Redis
+		 * servers, such as file:/etc/payments/redis-truststore.p12. Defaults to the JVM's.
+		 */
+		private @Nullable String trustStore;
+
+		/**
+		 * Password of the trust store.
+		 */
+		private @Nullable String trustStorePassword;
+
+		public @Nullable String getTrustStore() {
+			return this.trustStore;
+		}
+
+		public void setTrustStore(@Nullable String trustStore) {
+			this.trustStore = trustStore;
+		}
+
+		public @Nullable String getTrustStorePassword() {
+			return this.trustStorePassword;
+		}
+
+		public void setTrustStorePassword(@Nullable String trustStorePassword) {
+			this.trustStorePassword = trustStorePassword;
 		}
 
 	}

@@ -1,6 +1,9 @@
 package io.github.resilientcache.autoconfigure;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +15,7 @@ import io.github.resilientcache.autoconfigure.ResilientCacheProperties.Region;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.ResourceUtils;
 
 /**
  * Checks the configuration at start-up, so that a mistake fails the start with a message naming the
@@ -123,6 +127,7 @@ final class ResilientCachePropertiesValidator {
 		if (sentinel && (region.getSentinel().getMasterName() == null || region.getSentinel().getNodes().isEmpty())) {
 			throw invalid(property + ".sentinel", "incomplete", "A Sentinel region needs both sentinel.master-name and sentinel.nodes.");
 		}
+		trustStore(property + ".ssl.trust-store", region.getSsl().getTrustStore());
 		positive(property + ".timeout", region.getTimeout());
 		positive(property + ".connect-timeout", region.getConnectTimeout());
 		notNegative(property + ".retry-interval", region.getRetryInterval());
@@ -163,6 +168,29 @@ final class ResilientCachePropertiesValidator {
 
 	private static boolean under(String pkg, Set<String> roots) {
 		return roots.stream().anyMatch((root) -> pkg.equals(root) || pkg.startsWith(root + "."));
+	}
+
+	/**
+	 * A trust store must be readable at start-up: otherwise every TLS connection would fail
+	 * certificate verification later, one cache miss at a time.
+	 */
+	private static void trustStore(String property, @Nullable String location) {
+		if (location == null) {
+			return;
+		}
+		String fix = "Point it at a readable PKCS12 or JKS trust store holding the CA of the region's Redis servers, "
+				+ "such as file:/etc/payments/redis-truststore.p12 or classpath:redis-truststore.p12.";
+		try {
+			URL url = ResourceUtils.getURL(location);
+			try (InputStream in = url.openStream()) {
+				if (in.read() < 0) {
+					throw invalid(property, location, "The trust store is empty. " + fix);
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw invalid(property, location, "The trust store cannot be read (" + ex.getClass().getSimpleName() + "). " + fix);
+		}
 	}
 
 	private static void addresses(String property, List<String> addresses) {

@@ -166,6 +166,18 @@ class ResilientCacheAutoConfigurationTests {
 	}
 
 	@Test
+	void failsWhenTheTrustStoreIsMissing() {
+		this.contextRunner.withPropertyValues("resilient-cache.regions.west.address=rediss://127.0.0.1:6380",
+				"resilient-cache.regions.west.ssl.trust-store=file:/nonexistent/redis-truststore.p12",
+				"resilient-cache.regions.west.ssl.trust-store-password=tr0st")
+			.run((context) -> {
+				assertFailure(context, "resilient-cache.regions.west.ssl.trust-store", "cannot be read");
+				assertThat(context.getStartupFailure()).rootCause().message().contains("holding the CA of the region's Redis servers")
+					.doesNotContain("tr0st");
+			});
+	}
+
+	@Test
 	void failsWhenRegionHasNoAddress() {
 		this.contextRunner.withPropertyValues("resilient-cache.regions.north.timeout=1s", "resilient-cache.regions.north.address=")
 			.run((context) -> assertFailure(context, "resilient-cache.regions.north.address", "exactly one of"));
