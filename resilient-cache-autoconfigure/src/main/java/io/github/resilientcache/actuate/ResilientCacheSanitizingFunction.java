@@ -8,9 +8,9 @@ import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 
 /**
- * Masks region passwords, cache encryption keys and key hashing secrets, and the credentials of Redis addresses in {@code /actuator/configprops}
- * and {@code /actuator/env}, even when values are shown ({@code show-values=always}): a region's
- * password is masked whole, an address such as {@code redis://user:secret@host:6379} keeps its
+ * Masks region passwords, cache encryption keys and key hashing secrets, and the credentials of
+ * Redis addresses in {@code /actuator/configprops} and {@code /actuator/env}, even when values are
+ * shown ({@code show-values=always}): a region's password is masked whole, an address such as {@code redis://user:secret@host:6379} keeps its
  * host and loses its credentials, {@code redis://******@host:6379}, whatever characters the
  * password holds (see {@link CredentialMasking}).
  */
@@ -22,7 +22,7 @@ public final class ResilientCacheSanitizingFunction implements SanitizingFunctio
 		if (value == null) {
 			return data;
 		}
-		if (isSecret(data.getLowerCaseKey())) {
+		if (isRegionPassword(data.getLowerCaseKey()) || isCacheSecret(data.getLowerCaseKey())) {
 			return data.withSanitizedValue();
 		}
 		if (value instanceof CharSequence text) {
@@ -38,17 +38,22 @@ public final class ResilientCacheSanitizingFunction implements SanitizingFunctio
 	}
 
 	/**
-	 * Whether a key is a secret of the starter, in the forms configprops and env show it
-	 * ({@code resilient-cache.regions.east.password} or {@code RESILIENT_CACHE_REGIONS_EAST_PASSWORD}):
-	 * a region's password, a cache's encryption keys or its key hashing secret.
+	 * Whether a key is a region's password, in the forms configprops and env show it:
+	 * {@code resilient-cache.regions.east.password} or {@code RESILIENT_CACHE_REGIONS_EAST_PASSWORD}.
 	 */
-	private static boolean isSecret(String lowerCaseKey) {
+	private static boolean isRegionPassword(String lowerCaseKey) {
 		String key = lowerCaseKey.replace('_', '.').replace('-', '.');
-		if (!key.startsWith("resilient.cache.")) {
-			return false;
-		}
-		return key.startsWith("resilient.cache.regions.") && key.endsWith("password")
-				|| key.startsWith("resilient.cache.caches.") && (key.contains(".encryption.keys") || key.endsWith(".secret"));
+		return key.startsWith("resilient.cache.regions.") && key.endsWith("password");
+	}
+
+	/**
+	 * Whether a key is a cache's encryption key (or the map of them) or its key hashing secret,
+	 * in either form: {@code resilient-cache.caches.cards.encryption.keys.k1} or
+	 * {@code RESILIENT_CACHE_CACHES_CARDS_KEY_PROTECTION_SECRET}.
+	 */
+	private static boolean isCacheSecret(String lowerCaseKey) {
+		String key = lowerCaseKey.replace('_', '.').replace('-', '.');
+		return key.startsWith("resilient.cache.caches.") && (key.contains(".encryption.keys") || key.endsWith(".secret"));
 	}
 
 	/**
