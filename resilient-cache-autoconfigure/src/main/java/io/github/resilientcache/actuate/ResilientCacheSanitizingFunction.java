@@ -10,9 +10,10 @@ import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 /**
  * Masks region passwords, cache encryption keys and key hashing secrets, and the credentials of
  * Redis addresses in {@code /actuator/configprops} and {@code /actuator/env}, even when values are
- * shown ({@code show-values=always}): a region's password is masked whole, an address such as {@code redis://user:secret@host:6379} keeps its
- * host and loses its credentials, {@code redis://******@host:6379}, whatever characters the
- * password holds (see {@link CredentialMasking}).
+ * shown ({@code show-values=always}): a region's password is masked whole, an address such as
+ * {@code redis://user:secret@host:6379} keeps its host and loses its credentials,
+ * {@code redis://******@host:6379}, whatever characters the password holds (see
+ * {@link CredentialMasking}).
  */
 public final class ResilientCacheSanitizingFunction implements SanitizingFunction {
 

@@ -10,7 +10,6 @@ import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBre
 import io.github.resilientcache.cache.AllowlistJsonValueCodec;
 import io.github.resilientcache.cache.CacheKeyring;
 import io.github.resilientcache.cache.CacheOperationTimer;
-import io.github.resilientcache.cache.CacheProtection;
 import io.github.resilientcache.cache.CacheSettings;
 import io.github.resilientcache.cache.DecodeRejections;
 import io.github.resilientcache.cache.MultiRegionCacheManager;
@@ -23,7 +22,6 @@ import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.replication.JournalStore;
 import io.github.resilientcache.replication.ReplayJournal;
 import io.github.resilientcache.replication.Replicator;
-import org.apache.commons.logging.LogFactory;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -124,34 +122,23 @@ public final class ResilientCacheAutoConfiguration {
 
 	@Bean
 	MultiRegionCacheManager cacheManager(Regions regions, Replicator replicator, ValueCodec codec, ResilientCacheProperties properties,
-			ObjectProvider<CacheOperationTimer> timer, CacheKeyring keyring, DecodeRejections rejections) {
+			ObjectProvider<CacheOperationTimer> timer) {
 		CacheSettings defaults = new CacheSettings(properties.getKeyPrefix(), properties.getDefaultTtl(), properties.getTombstoneTtl(),
 				properties.getOperationTimeout(), properties.getMaxValueSize().toBytes(), properties.isAllowNullValues());
 		return new MultiRegionCacheManager(regions, replicator, codec, (name) -> {
 			ResilientCacheProperties.Cache cache = properties.getCaches().get(name);
-			CacheSettings settings = (cache != null && cache.getTtl() != null) ? defaults.withTtl(cache.getTtl()) : defaults;
-			return settings.withProtection(protection(name, keyring, rejections));
+			return (cache != null && cache.getTtl() != null) ? defaults.withTtl(cache.getTtl()) : defaults;
 		}, timer.getIfAvailable(() -> CacheOperationTimer.NONE));
+	}
+
+	@Bean
+	static CacheProtectionPostProcessor resilientCacheProtection() {
+		return new CacheProtectionPostProcessor();
 	}
 
 	@Bean
 	static ReturnTypeCheckingPostProcessor resilientCacheReturnTypeChecking() {
 		return new ReturnTypeCheckingPostProcessor();
-	}
-
-	/**
-	 * The protection of a cache, created on first use: a keyring failing then must not fail the
-	 * business call, nor let the cache store anything in clear.
-	 */
-	private static CacheProtection protection(String name, CacheKeyring keyring, DecodeRejections rejections) {
-		try {
-			return CacheProtection.of(name, keyring.secrets(name), rejections);
-		}
-		catch (RuntimeException ex) {
-			LogFactory.getLog(ResilientCacheAutoConfiguration.class).error("Cannot get the secrets of cache '" + name + "' from the "
-					+ "CacheKeyring (" + ex.getClass().getName() + "): nothing is cached in it until the application restarts");
-			return CacheProtection.unavailable(name, rejections);
-		}
 	}
 
 	/**

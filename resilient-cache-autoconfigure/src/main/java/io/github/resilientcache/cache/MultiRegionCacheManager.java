@@ -43,6 +43,8 @@ public class MultiRegionCacheManager implements CacheManager {
 
 	private final List<Consumer<? super String>> cacheCreatedListeners = new CopyOnWriteArrayList<>();
 
+	private volatile Function<String, CacheProtection> protections = (name) -> CacheProtection.NONE;
+
 	/**
 	 * Creates the manager.
 	 * @param regions the regions
@@ -84,7 +86,7 @@ public class MultiRegionCacheManager implements CacheManager {
 		if (cache != null) {
 			return cache;
 		}
-		CacheSettings settings = this.settings.apply(name);
+		CacheSettings settings = this.settings.apply(name).withProtection(this.protections.apply(name));
 		MultiRegionCache created = new MultiRegionCache(name, settings, this.router, this.replicator, this.clock,
 				settings.protection().codec(this.codec), this.timer);
 		cache = this.caches.putIfAbsent(name, created);
@@ -94,6 +96,16 @@ public class MultiRegionCacheManager implements CacheManager {
 		// Outside any lock of the map: a listener may read the manager (its statistics) freely.
 		this.cacheCreatedListeners.forEach((listener) -> listener.accept(name));
 		return created;
+	}
+
+	/**
+	 * Sets how each cache protects its values and keys, before the first cache is created (caches
+	 * already created keep theirs).
+	 * @param protections the protection of each cache name
+	 */
+	public void setProtections(Function<String, CacheProtection> protections) {
+		Assert.notNull(protections, "'protections' must not be null");
+		this.protections = protections;
 	}
 
 	/**
