@@ -99,31 +99,14 @@ class EncryptedCacheTests {
 
 	@Test
 	void anEntryUnderAKeyThisInstanceLacksIsAMissWithAClearLogLine(CapturedOutput output) {
-		this.contextRunner.withPropertyValues("resilient-cache.caches.cards.encryption.keys.k1=" + KEY_1)
-			.run((context) -> context.getBean(Cards.class).find(PAN));
-		this.contextRunner.withPropertyValues("resilient-cache.caches.cards.encryption.keys.k2=" + KEY_2).run((context) -> {
-			Cards cards = context.getBean(Cards.class);
-			assertThat(cards.find(PAN)).isEqualTo(new Card(PAN, HOLDER));
-			assertThat(cards.loads()).isOne();
-			assertThat(context.getBean(DecodeRejections.class).count(DecodeRejections.Reason.KEY)).isOne();
-			assertRegionUp(context);
-			assertThat(cards.find(PAN)).isEqualTo(new Card(PAN, HOLDER));
-			assertThat(cards.loads()).as("rewritten under k2").isOne();
-		});
+		writeUnderK1ThenReadAMissWith("resilient-cache.caches.cards.encryption.keys.k2=" + KEY_2);
 		assertThat(output).contains("written with key id 'k1', which this instance does not have (it has [k2])")
 			.doesNotContain(KEY_1).doesNotContain(KEY_2).doesNotContain(SECRET);
 	}
 
 	@Test
 	void anEntryUnderTheSameKeyIdButAnotherKeyIsAMissWithAClearLogLine(CapturedOutput output) {
-		this.contextRunner.withPropertyValues("resilient-cache.caches.cards.encryption.keys.k1=" + KEY_1)
-			.run((context) -> context.getBean(Cards.class).find(PAN));
-		this.contextRunner.withPropertyValues("resilient-cache.caches.cards.encryption.keys.k1=" + KEY_2).run((context) -> {
-			Cards cards = context.getBean(Cards.class);
-			assertThat(cards.find(PAN)).isEqualTo(new Card(PAN, HOLDER));
-			assertThat(cards.loads()).isOne();
-			assertRegionUp(context);
-		});
+		writeUnderK1ThenReadAMissWith("resilient-cache.caches.cards.encryption.keys.k1=" + KEY_2);
 		assertThat(output).contains("with key id 'k1': authentication failed").doesNotContain(KEY_1).doesNotContain(KEY_2);
 	}
 
@@ -156,6 +139,24 @@ class EncryptedCacheTests {
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("resilient-cache.caches.cards.encryption.primary-key")
 				.hasMessageNotContaining(KEY_1));
+	}
+
+	/**
+	 * Writes an entry under k1, then reads it from an instance with other keys: a miss (the method
+	 * runs), counted, the region up, and the entry rewritten so that the next read hits.
+	 */
+	private void writeUnderK1ThenReadAMissWith(String keys) {
+		this.contextRunner.withPropertyValues("resilient-cache.caches.cards.encryption.keys.k1=" + KEY_1)
+			.run((context) -> context.getBean(Cards.class).find(PAN));
+		this.contextRunner.withPropertyValues(keys).run((context) -> {
+			Cards cards = context.getBean(Cards.class);
+			assertThat(cards.find(PAN)).isEqualTo(new Card(PAN, HOLDER));
+			assertThat(cards.loads()).isOne();
+			assertThat(context.getBean(DecodeRejections.class).count(DecodeRejections.Reason.KEY)).isOne();
+			assertRegionUp(context);
+			assertThat(cards.find(PAN)).isEqualTo(new Card(PAN, HOLDER));
+			assertThat(cards.loads()).as("rewritten under the instance's primary key").isOne();
+		});
 	}
 
 	private static void assertRegionUp(AssertableApplicationContext context) {
