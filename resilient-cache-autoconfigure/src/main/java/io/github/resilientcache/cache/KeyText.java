@@ -79,12 +79,10 @@ final class KeyText {
 			return MARK + "c" + parts(collection.toArray());
 		}
 		if (key instanceof Record) {
-			RecordComponent[] components = key.getClass().getRecordComponents();
-			Object[] values = new Object[components.length];
-			for (int i = 0; i < components.length; i++) {
-				values[i] = ReflectionUtils.invokeMethod(accessible(components[i]), key);
+			Object[] values = components(key);
+			if (values != null) {
+				return MARK + "r:" + key.getClass().getSimpleName() + parts(values);
 			}
-			return MARK + "r:" + key.getClass().getSimpleName() + parts(values);
 		}
 		Assert.isTrue(overridesToString(key.getClass()), () -> "Cache key of type " + key.getClass().getName()
 				+ " has no stable text: make it a record, override toString() or use a key expression such as key = \"#id\"");
@@ -104,10 +102,24 @@ final class KeyText {
 		return (!text.isEmpty() && text.charAt(0) == MARK) ? MARK + text : text;
 	}
 
-	private static java.lang.reflect.Method accessible(RecordComponent component) {
-		java.lang.reflect.Method accessor = component.getAccessor();
-		ReflectionUtils.makeAccessible(accessor);
-		return accessor;
+	/**
+	 * The component values of a record key, {@code null} when they cannot be read (a record of a
+	 * module that does not open its package): its {@code toString()} is used then.
+	 */
+	private static Object @Nullable [] components(Object record) {
+		RecordComponent[] components = record.getClass().getRecordComponents();
+		Object[] values = new Object[components.length];
+		try {
+			for (int i = 0; i < components.length; i++) {
+				java.lang.reflect.Method accessor = components[i].getAccessor();
+				ReflectionUtils.makeAccessible(accessor);
+				values[i] = ReflectionUtils.invokeMethod(accessor, record);
+			}
+			return values;
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
 	}
 
 	private static boolean overridesToString(Class<?> type) {
