@@ -33,7 +33,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * {@code region-state} event for every state change, in order, and a {@code rates} event every
  * interval. One shared thread sends everything, so that no thread changing a region's state (a
  * request thread, a Redis client thread) ever writes to a client, and events reach each client in
- * the order they happened. Subscribers are bounded; all are completed when the context closes.
+ * the order they happened. Subscribers are bounded in total and per client address, so that one
+ * client cannot hold every slot, and each subscription times out (the browser's EventSource then
+ * reconnects), so that a slot is never held forever; all are completed when the context closes.
  */
 public final class RegionEventStream implements ApplicationListener<RegionStateChangedEvent>, SmartLifecycle {
 
@@ -46,6 +48,10 @@ public final class RegionEventStream implements ApplicationListener<RegionStateC
 	private final Duration interval;
 
 	private final int maxSubscribers;
+
+	private final int maxSubscribersPerClient;
+
+	private final Duration timeout;
 
 	private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
 
@@ -60,33 +66,46 @@ public final class RegionEventStream implements ApplicationListener<RegionStateC
 	 * @param cacheManager the cache manager, for per-cache totals
 	 * @param interval time between two {@code rates} events
 	 * @param maxSubscribers largest number of clients connected at once
+	 * @param maxSubscribersPerClient largest number of subscriptions of one client address
+	 * @param timeout time after which a subscription ends (the client may reconnect)
 	 */
-	public RegionEventStream(RegionDescriptors descriptors, MultiRegionCacheManager cacheManager, Duration interval, int maxSubscribers) {
+	public RegionEventStream(RegionDescriptors descriptors, MultiRegionCacheManager cacheManager, Duration interval, int maxSubscribers,
+			int maxSubscribersPerClient, Duration timeout) {
 		Assert.notNull(descriptors, "'descriptors' must not be null");
 		Assert.notNull(cacheManager, "'cacheManager' must not be null");
 		Assert.isTrue(interval.toMillis() > 0, "'interval' must be positive");
 		Assert.isTrue(maxSubscribers > 0, "'maxSubscribers' must be positive");
+		Assert.isTrue(maxSubscribersPerClient > 0, "'maxSubscribersPerClient' must be positive");
+		Assert.isTrue(timeout.toMillis() > 0, "'timeout' must be positive");
 		this.descriptors = descriptors;
 		this.cacheManager = cacheManager;
 		this.interval = interval;
 		this.maxSubscribers = maxSubscribers;
+		this.maxSubscribersPerClient = maxSubscribersPerClient;
+		this.timeout = timeout;
 	}
 
 	/**
 	 * Connects a client: its {@code snapshot} is sent first, then every later event.
-	 * @return the client's emitter, {@code null} when the stream is full or stopped
+	 * @param client the client's address, which may hold at most {@link #maxSubscribersPerClient()}
+	 * subscriptions
+	 * @return the client's emitter, {@code null} when the stream is full (in total or for this
+	 * client) or stopped
 	 */
-	public synchronized @Nullable SseEmitter subscribe() {
+	public synchronized @Nullable SseEmitter subscribe(String client) {
 		ScheduledExecutorService executor = this.executor;
-		if (executor == null || this.subscribers.size() >= this.maxSubscribers) {
+		if (executor == null || this.subscribers.size() >= this.maxSubscribers
+				|| this.subscribers.stream().filter((subscriber) -> subscriber.client.equals(client)).count() >= this.maxSubscribersPerClient) {
 			return null;
 		}
-		// No timeout: the periodic rates event finds clients that went away.
-		SseEmitter emitter = new SseEmitter(0L);
-		Subscriber subscriber = new Subscriber(emitter);
+		SseEmitter emitter = new SseEmitter(this.timeout.toMillis());
+		Subscriber subscriber = new Subscriber(emitter, client);
 		this.subscribers.add(subscriber);
 		emitter.onCompletion(() -> this.subscribers.remove(subscriber));
-		emitter.onTimeout(() -> this.subscribers.remove(subscriber));
+		emitter.onTimeout(() -> {
+			this.subscribers.remove(subscriber);
+			emitter.complete();
+		});
 		emitter.onError((ex) -> this.subscribers.remove(subscriber));
 		// On the stream thread, so that no region-state event falls between the snapshot and the stream.
 		executor.execute(() -> {
@@ -103,6 +122,22 @@ public final class RegionEventStream implements ApplicationListener<RegionStateC
 	 */
 	public int maxSubscribers() {
 		return this.maxSubscribers;
+	}
+
+	/**
+	 * The largest number of subscriptions of one client address.
+	 * @return the bound
+	 */
+	public int maxSubscribersPerClient() {
+		return this.maxSubscribersPerClient;
+	}
+
+	/**
+	 * Number of clients connected now.
+	 * @return the count
+	 */
+	public int subscribers() {
+		return this.subscribers.size();
 	}
 
 	@Override
@@ -219,11 +254,14 @@ public final class RegionEventStream implements ApplicationListener<RegionStateC
 
 		private final SseEmitter emitter;
 
+		private final String client;
+
 		/** Whether its snapshot was sent; read and written on the stream thread only. */
 		private volatile boolean ready;
 
-		private Subscriber(SseEmitter emitter) {
+		private Subscriber(SseEmitter emitter, String client) {
 			this.emitter = emitter;
+			this.client = client;
 		}
 
 	}

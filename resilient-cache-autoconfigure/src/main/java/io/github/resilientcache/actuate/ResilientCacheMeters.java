@@ -36,6 +36,13 @@ public enum ResilientCacheMeters implements MeterDocumentation {
 			Tag.CACHE, Tag.REGION),
 
 	/**
+	 * Stored values the codec refused to decode, by reason; each is then treated as poison.
+	 */
+	CODEC_REJECTED("resilient.cache.codec.rejected", Meter.Type.COUNTER,
+			"Stored values the codec refused to decode (treated as poison), by reason: type, size, limits, key or cleartext",
+			Tag.REASON),
+
+	/**
 	 * Reads answered by a region other than the local one.
 	 */
 	CACHE_FAILOVERS("resilient.cache.failovers", Meter.Type.COUNTER, "Reads answered by a region other than the local one",
@@ -210,7 +217,13 @@ public enum ResilientCacheMeters implements MeterDocumentation {
 		/**
 		 * {@code UP}, {@code RECOVERING}, {@code OPEN} or {@code OFFLINE}.
 		 */
-		STATE("state");
+		STATE("state"),
+
+		/**
+		 * Why the codec refused a value: {@code type}, {@code size}, {@code limits}, {@code key}
+		 * or {@code cleartext}.
+		 */
+		REASON("reason");
 
 		private final String key;
 

@@ -3,21 +3,19 @@ package io.github.resilientcache.actuate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
 
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 
 /**
- * Masks region passwords and the credentials of Redis addresses in {@code /actuator/configprops}
- * and {@code /actuator/env}, even when values are shown ({@code show-values=always}): a region's
- * password is masked whole, an address such as {@code redis://user:secret@host:6379} keeps its
- * host and loses its credentials, {@code redis://******@host:6379}.
+ * Masks region passwords, cache encryption keys and key hashing secrets, and the credentials of
+ * Redis addresses in {@code /actuator/configprops} and {@code /actuator/env}, even when values are
+ * shown ({@code show-values=always}): a region's password is masked whole, an address such as
+ * {@code redis://user:secret@host:6379} keeps its host and loses its credentials,
+ * {@code redis://******@host:6379}, whatever characters the password holds (see
+ * {@link CredentialMasking}).
  */
 public final class ResilientCacheSanitizingFunction implements SanitizingFunction {
-
-	private static final Pattern CREDENTIALS = Pattern.compile("(?i)(rediss?://)[^/@\\s]*@");
 
 	@Override
 	public SanitizableData apply(SanitizableData data) {
@@ -25,7 +23,7 @@ public final class ResilientCacheSanitizingFunction implements SanitizingFunctio
 		if (value == null) {
 			return data;
 		}
-		if (isRegionPassword(data.getLowerCaseKey())) {
+		if (isRegionPassword(data.getLowerCaseKey()) || isCacheSecret(data.getLowerCaseKey())) {
 			return data.withSanitizedValue();
 		}
 		if (value instanceof CharSequence text) {
@@ -50,15 +48,22 @@ public final class ResilientCacheSanitizingFunction implements SanitizingFunctio
 	}
 
 	/**
+	 * Whether a key is a cache's encryption key (or the map of them) or its key hashing secret,
+	 * in either form: {@code resilient-cache.caches.cards.encryption.keys.k1} or
+	 * {@code RESILIENT_CACHE_CACHES_CARDS_KEY_PROTECTION_SECRET}.
+	 */
+	private static boolean isCacheSecret(String lowerCaseKey) {
+		String key = lowerCaseKey.replace('_', '.').replace('-', '.');
+		return key.startsWith("resilient.cache.caches.") && (key.contains(".encryption.keys") || key.endsWith(".secret"));
+	}
+
+	/**
 	 * The text with the credentials of every Redis address in it masked.
 	 * @param text the text
 	 * @return the masked text
 	 */
 	static String mask(String text) {
-		if (!text.toLowerCase(Locale.ROOT).contains("redis")) {
-			return text;
-		}
-		return CREDENTIALS.matcher(text).replaceAll("$1" + SanitizableData.SANITIZED_VALUE.replace("$", "\\$") + "@");
+		return CredentialMasking.mask(text);
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.github.resilientcache.autoconfigure;
 
+import java.io.FileNotFoundException;
 import java.util.List;
 
 import io.github.resilientcache.autoconfigure.ResilientCacheProperties.Region;
@@ -10,6 +11,8 @@ import org.redisson.config.ConstantDelay;
 import org.redisson.config.ReadMode;
 import org.redisson.config.SentinelServersConfig;
 import org.redisson.config.SingleServerConfig;
+
+import org.springframework.util.ResourceUtils;
 
 /**
  * Builds the Redisson configuration of a region from its properties, with the starter's payment
@@ -62,6 +65,7 @@ final class RedissonConfigFactory {
 			region.getSentinel().getNodes().forEach(sentinel::addSentinelAddress);
 			common(name, sentinel, region);
 		}
+		trustStore(region, config);
 		customizers.forEach((customizer) -> customizer.customize(name, config));
 		return config;
 	}
@@ -80,6 +84,21 @@ final class RedissonConfigFactory {
 		}
 		if (region.getPassword() != null) {
 			config.setPassword(region.getPassword());
+		}
+	}
+
+	private static void trustStore(Region region, Config config) {
+		String location = region.getSsl().getTrustStore();
+		if (location != null) {
+			try {
+				config.setSslTruststore(ResourceUtils.getURL(location));
+			}
+			catch (FileNotFoundException ex) {
+				throw new IllegalStateException("Trust store " + location + " not found", ex);
+			}
+			if (region.getSsl().getTrustStorePassword() != null) {
+				config.setSslTruststorePassword(region.getSsl().getTrustStorePassword());
+			}
 		}
 	}
 

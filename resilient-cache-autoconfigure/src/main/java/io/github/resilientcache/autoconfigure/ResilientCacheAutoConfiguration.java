@@ -8,8 +8,10 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.common.circuitbreaker.configuration.CommonCircuitBreakerConfigurationProperties;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilientcache.cache.AllowlistJsonValueCodec;
+import io.github.resilientcache.cache.CacheKeyring;
 import io.github.resilientcache.cache.CacheOperationTimer;
 import io.github.resilientcache.cache.CacheSettings;
+import io.github.resilientcache.cache.DecodeRejections;
 import io.github.resilientcache.cache.MultiRegionCacheManager;
 import io.github.resilientcache.cache.ValueCodec;
 import io.github.resilientcache.region.KeySpace;
@@ -116,9 +118,22 @@ public final class ResilientCacheAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ValueCodec resilientCacheValueCodec(BeanFactory beanFactory, ResilientCacheProperties properties) {
+	DecodeRejections resilientCacheDecodeRejections() {
+		return new DecodeRejections();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ValueCodec resilientCacheValueCodec(BeanFactory beanFactory, ResilientCacheProperties properties, DecodeRejections rejections) {
 		List<String> application = AutoConfigurationPackages.has(beanFactory) ? AutoConfigurationPackages.get(beanFactory) : List.of();
-		return new AllowlistJsonValueCodec(AllowlistJsonValueCodec.packages(application, properties.getCodec().getAllowedPackages()));
+		return new AllowlistJsonValueCodec(AllowlistJsonValueCodec.packages(application, properties.getCodec().getAllowedPackages()),
+				properties.getMaxValueSize().toBytes(), rejections);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CacheKeyring resilientCacheKeyring(ResilientCacheProperties properties) {
+		return PropertiesCacheKeyring.of(properties.getCaches());
 	}
 
 	@Bean
@@ -130,6 +145,16 @@ public final class ResilientCacheAutoConfiguration {
 			ResilientCacheProperties.Cache cache = properties.getCaches().get(name);
 			return (cache != null && cache.getTtl() != null) ? defaults.withTtl(cache.getTtl()) : defaults;
 		}, timer.getIfAvailable(() -> CacheOperationTimer.NONE), clock);
+	}
+
+	@Bean
+	static CacheProtectionPostProcessor resilientCacheProtection() {
+		return new CacheProtectionPostProcessor();
+	}
+
+	@Bean
+	static ReturnTypeCheckingPostProcessor resilientCacheReturnTypeChecking() {
+		return new ReturnTypeCheckingPostProcessor();
 	}
 
 	/**

@@ -1,8 +1,10 @@
 package io.github.resilientcache.autoconfigure;
 
 import io.github.resilientcache.actuate.CacheLatencyTimer;
+import io.github.resilientcache.actuate.DecodeRejectionMetrics;
 import io.github.resilientcache.actuate.ResilientCacheMetrics;
 import io.github.resilientcache.cache.CacheOperationTimer;
+import io.github.resilientcache.cache.DecodeRejections;
 import io.github.resilientcache.cache.MultiRegionCacheManager;
 import io.github.resilientcache.recovery.RegionStatusBroadcaster;
 import io.github.resilientcache.region.Regions;
@@ -37,6 +39,13 @@ public final class ResilientCacheMetricsAutoConfiguration {
 	ResilientCacheMetrics resilientCacheMetrics(Regions regions, MultiRegionCacheManager cacheManager, ReplayJournal journal,
 			Replicator replicator, HybridLogicalClock clock, ObjectProvider<RegionStatusBroadcaster> broadcaster) {
 		return new ResilientCacheMetrics(regions, cacheManager, journal, replicator, clock, broadcaster.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(DecodeRejections.class)
+	DecodeRejectionMetrics resilientCacheDecodeRejectionMetrics(DecodeRejections rejections) {
+		return new DecodeRejectionMetrics(rejections);
 	}
 
 	@Bean

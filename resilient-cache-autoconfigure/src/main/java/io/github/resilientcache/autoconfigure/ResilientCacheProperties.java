@@ -228,6 +228,11 @@ public class ResilientCacheProperties {
 		private final Sentinel sentinel = new Sentinel();
 
 		/**
+		 * TLS settings of the region's connections (rediss:// addresses).
+		 */
+		private final Ssl ssl = new Ssl();
+
+		/**
 		 * Login username of the region's Redis servers (ACL).
 		 */
 		private @Nullable String username;
@@ -301,6 +306,10 @@ public class ResilientCacheProperties {
 
 		public void setClusterNodes(List<String> clusterNodes) {
 			this.clusterNodes = clusterNodes;
+		}
+
+		public Ssl getSsl() {
+			return this.ssl;
 		}
 
 		public Sentinel getSentinel() {
@@ -377,6 +386,40 @@ public class ResilientCacheProperties {
 
 		public void setConnectionMinimumIdleSize(int connectionMinimumIdleSize) {
 			this.connectionMinimumIdleSize = connectionMinimumIdleSize;
+		}
+
+	}
+
+	/**
+	 * TLS settings of a region.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Location of the trust store (PKCS12 or JKS) holding the CA of the region's Redis
+		 * servers, such as file:/etc/payments/redis-truststore.p12. Defaults to the JVM's.
+		 */
+		private @Nullable String trustStore;
+
+		/**
+		 * Password of the trust store.
+		 */
+		private @Nullable String trustStorePassword;
+
+		public @Nullable String getTrustStore() {
+			return this.trustStore;
+		}
+
+		public void setTrustStore(@Nullable String trustStore) {
+			this.trustStore = trustStore;
+		}
+
+		public @Nullable String getTrustStorePassword() {
+			return this.trustStorePassword;
+		}
+
+		public void setTrustStorePassword(@Nullable String trustStorePassword) {
+			this.trustStorePassword = trustStorePassword;
 		}
 
 	}
@@ -531,12 +574,85 @@ public class ResilientCacheProperties {
 		 */
 		private @Nullable Duration ttl;
 
+		/**
+		 * Encryption of the cache's values.
+		 */
+		private final Encryption encryption = new Encryption();
+
+		/**
+		 * Hashing of the cache's keys.
+		 */
+		private final KeyProtection keyProtection = new KeyProtection();
+
 		public @Nullable Duration getTtl() {
 			return this.ttl;
 		}
 
 		public void setTtl(@Nullable Duration ttl) {
 			this.ttl = ttl;
+		}
+
+		public Encryption getEncryption() {
+			return this.encryption;
+		}
+
+		public KeyProtection getKeyProtection() {
+			return this.keyProtection;
+		}
+
+	}
+
+	/**
+	 * AES-GCM encryption of one cache's values, on when keys are given.
+	 */
+	public static class Encryption {
+
+		/**
+		 * AES keys (128, 192 or 256 bits, base64) by key id. Entries written with any of them are
+		 * read; keep a retired key until its entries have expired.
+		 */
+		private Map<String, String> keys = new LinkedHashMap<>();
+
+		/**
+		 * Id of the key new writes use. Defaults to the last key listed.
+		 */
+		private @Nullable String primaryKey;
+
+		public Map<String, String> getKeys() {
+			return this.keys;
+		}
+
+		public void setKeys(Map<String, String> keys) {
+			this.keys = keys;
+		}
+
+		public @Nullable String getPrimaryKey() {
+			return this.primaryKey;
+		}
+
+		public void setPrimaryKey(@Nullable String primaryKey) {
+			this.primaryKey = primaryKey;
+		}
+
+	}
+
+	/**
+	 * HMAC-SHA256 hashing of one cache's keys, on when a secret is given.
+	 */
+	public static class KeyProtection {
+
+		/**
+		 * Secret (base64, at least 128 bits, distinct from the encryption keys) the cache's keys are
+		 * hashed with. Changing it starts the cache empty.
+		 */
+		private @Nullable String secret;
+
+		public @Nullable String getSecret() {
+			return this.secret;
+		}
+
+		public void setSecret(@Nullable String secret) {
+			this.secret = secret;
 		}
 
 	}
@@ -753,6 +869,33 @@ public class ResilientCacheProperties {
 		 * Largest number of clients connected at once. Past it a client gets HTTP 503.
 		 */
 		private int maxSubscribers = 16;
+
+		/**
+		 * Largest number of clients connected at once from one client address, so that one client
+		 * cannot hold every slot. Past it the client gets HTTP 503.
+		 */
+		private int maxSubscribersPerClient = 2;
+
+		/**
+		 * Time after which a client's stream ends; a browser's EventSource reconnects by itself.
+		 */
+		private Duration timeout = Duration.ofMinutes(10);
+
+		public int getMaxSubscribersPerClient() {
+			return this.maxSubscribersPerClient;
+		}
+
+		public void setMaxSubscribersPerClient(int maxSubscribersPerClient) {
+			this.maxSubscribersPerClient = maxSubscribersPerClient;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
 
 		public boolean isEnabled() {
 			return this.enabled;

@@ -1,15 +1,21 @@
 package io.github.resilientcache.autoconfigure;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.github.resilientcache.actuate.CredentialMasking;
 import io.github.resilientcache.autoconfigure.ResilientCacheProperties.Region;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.ResourceUtils;
 
 /**
  * Checks the configuration at start-up, so that a mistake fails the start with a message naming the
@@ -21,6 +27,13 @@ final class ResilientCachePropertiesValidator {
 	private static final String PREFIX = "resilient-cache.";
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+
+	private static final Pattern PACKAGE = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
+
+	private static final Set<String> JDK_ROOTS = Set.of("java", "javax", "jdk", "sun", "com.sun");
+
+	private static final Set<String> LIBRARY_ROOTS = Set.of("org.springframework", "org.apache", "com.fasterxml", "tools.jackson",
+			"org.redisson", "io.netty", "ch.qos", "org.hibernate", "com.mchange", "org.codehaus", "org.yaml", "groovy");
 
 	private ResilientCachePropertiesValidator() {
 	}
@@ -61,6 +74,7 @@ final class ResilientCachePropertiesValidator {
 		if (properties.getMaxValueSize().toBytes() <= 0) {
 			throw invalid("max-value-size", properties.getMaxValueSize().toString(), "Use a positive size such as 1MB.");
 		}
+		allowedPackages(properties.getCodec().getAllowedPackages());
 		properties.getCaches().forEach((name, cache) -> {
 			if (cache.getTtl() != null) {
 				notNegative("caches." + name + ".ttl", cache.getTtl());
@@ -87,6 +101,8 @@ final class ResilientCachePropertiesValidator {
 		ResilientCacheProperties.Stream stream = properties.getStream();
 		positive("stream.interval", stream.getInterval());
 		atLeastOne("stream.max-subscribers", stream.getMaxSubscribers());
+		atLeastOne("stream.max-subscribers-per-client", stream.getMaxSubscribersPerClient());
+		positive("stream.timeout", stream.getTimeout());
 		if (stream.getPath() == null || !stream.getPath().startsWith("/")) {
 			throw invalid("stream.path", String.valueOf(stream.getPath()), "Use a path starting with '/', such as /resilient-cache/stream.");
 		}
@@ -115,6 +131,7 @@ final class ResilientCachePropertiesValidator {
 		if (sentinel && (region.getSentinel().getMasterName() == null || region.getSentinel().getNodes().isEmpty())) {
 			throw invalid(property + ".sentinel", "incomplete", "A Sentinel region needs both sentinel.master-name and sentinel.nodes.");
 		}
+		trustStore(property + ".ssl.trust-store", region.getSsl().getTrustStore());
 		positive(property + ".timeout", region.getTimeout());
 		notNegative(property + ".ping-interval", region.getPingInterval());
 		positive(property + ".connect-timeout", region.getConnectTimeout());
@@ -125,6 +142,59 @@ final class ResilientCachePropertiesValidator {
 		atLeastOne(property + ".connection-pool-size", region.getConnectionPoolSize());
 		if (region.getDatabase() < 0) {
 			throw invalid(property + ".database", String.valueOf(region.getDatabase()), "Use a database index of 0 or more.");
+		}
+	}
+
+	/**
+	 * Each allowed package must name one application's classes: a single segment ({@code org},
+	 * {@code com}) or a JDK root would let stored data name the gadget classes of every library.
+	 */
+	private static void allowedPackages(List<String> packages) {
+		for (int i = 0; i < packages.size(); i++) {
+			String pkg = packages.get(i);
+			String property = "codec.allowed-packages[" + i + "]";
+			if (pkg == null || !PACKAGE.matcher(pkg).matches()) {
+				throw invalid(property, String.valueOf(pkg), "Use a package name such as com.example.payments (no wildcards, no trailing dot).");
+			}
+			if (under(pkg, JDK_ROOTS)) {
+				throw invalid(property, pkg, "JDK packages cannot be allowed: the JDK's value, collection, time and math types are "
+						+ "allowed class by class already. Remove it, and cache your own types instead.");
+			}
+			if (under(pkg, LIBRARY_ROOTS)) {
+				throw invalid(property, pkg, "This is a library's package, whose classes include known deserialization gadgets. "
+						+ "Allow the package of your own cached types instead.");
+			}
+			if (pkg.indexOf('.') < 0) {
+				throw invalid(property, pkg, "A single-segment package allows the classes of every library under it. "
+						+ "Name the package of your cached types, such as " + pkg + ".example.payments.");
+			}
+		}
+	}
+
+	private static boolean under(String pkg, Set<String> roots) {
+		return roots.stream().anyMatch((root) -> pkg.equals(root) || pkg.startsWith(root + "."));
+	}
+
+	/**
+	 * A trust store must be readable at start-up: otherwise every TLS connection would fail
+	 * certificate verification later, one cache miss at a time.
+	 */
+	private static void trustStore(String property, @Nullable String location) {
+		if (location == null) {
+			return;
+		}
+		String fix = "Point it at a readable PKCS12 or JKS trust store holding the CA of the region's Redis servers, "
+				+ "such as file:/etc/payments/redis-truststore.p12 or classpath:redis-truststore.p12.";
+		try {
+			URL url = ResourceUtils.getURL(location);
+			try (InputStream in = url.openStream()) {
+				if (in.read() < 0) {
+					throw invalid(property, location, "The trust store is empty. " + fix);
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw invalid(property, location, "The trust store cannot be read (" + ex.getClass().getSimpleName() + "). " + fix);
 		}
 	}
 
@@ -163,7 +233,7 @@ final class ResilientCachePropertiesValidator {
 	 * @return the address without credentials
 	 */
 	static String mask(String address) {
-		return address.replaceAll("//[^/@]*@", "//******@");
+		return CredentialMasking.maskAddress(address);
 	}
 
 	private static void positive(String property, @Nullable Duration value) {

@@ -39,7 +39,7 @@ public final class ResilientCacheStreamAutoConfiguration {
 			ObjectProvider<AntiEntropyReconciler> reconciler) {
 		ResilientCacheProperties.Stream stream = properties.getStream();
 		return new RegionEventStream(RegionDescriptorsFactory.create(regions, journal, prober, recovery, reconciler), cacheManager,
-				stream.getInterval(), stream.getMaxSubscribers());
+				stream.getInterval(), stream.getMaxSubscribers(), stream.getMaxSubscribersPerClient(), stream.getTimeout());
 	}
 
 	@Bean

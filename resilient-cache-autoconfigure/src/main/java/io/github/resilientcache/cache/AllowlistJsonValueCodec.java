@@ -3,9 +3,12 @@ package io.github.resilientcache.cache;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DefaultTyping;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
@@ -13,26 +16,27 @@ import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
+import tools.jackson.databind.exc.InvalidTypeIdException;
 
 import org.springframework.util.Assert;
 
 /**
  * Default value codec: JSON with the class of each value recorded, and every recorded class checked
- * against an allowlist before it is instantiated, so that data in Redis cannot make the application
+ * against an allowlist before it is loaded, so that data in Redis cannot make the application
  * create arbitrary classes (the classic deserialization gadget attack).
  * <p>
- * Allowed: the given packages (by default the application's own packages), standard JDK value
- * types ({@code java.lang} boxes and String, {@code java.math}, {@code java.time}, {@code java.util}
- * collections, UUID, Currency) and arrays of allowed types.
+ * Allowed: the given packages (by default the application's own packages), the JDK's value,
+ * collection, time and math types class by class (see {@link TypeAllowlist}) and arrays of allowed
+ * types. A stored value is refused before it is parsed when it is larger than the maximum value
+ * size, and the parser's limits (string length, nesting depth) are bounded by it too, so that a
+ * forged entry costs no more memory than a legitimate one. Refusals are counted by reason.
  */
 public final class AllowlistJsonValueCodec implements ValueCodec {
 
-	private static final Set<String> JDK_PACKAGES = Set.of("java.util", "java.time", "java.math");
+	/** Deepest nesting of objects and arrays read back: cached values are shallow records. */
+	static final int MAX_NESTING_DEPTH = 64;
 
-	private static final Set<String> JDK_LANG_TYPES = Set.of("java.lang.String", "java.lang.Boolean", "java.lang.Character",
-			"java.lang.Byte", "java.lang.Short", "java.lang.Integer", "java.lang.Long", "java.lang.Float", "java.lang.Double",
-			"java.lang.Number", "java.lang.Object");
+	private static final long DEFAULT_MAX_VALUE_SIZE = 1024 * 1024;
 
 	private final ObjectWriter writer;
 
@@ -40,18 +44,41 @@ public final class AllowlistJsonValueCodec implements ValueCodec {
 
 	private final List<String> allowedPackages;
 
+	private final TypeAllowlist allowlist;
+
+	private final long maxValueSize;
+
+	private final DecodeRejections rejections;
+
 	/**
-	 * Creates the codec.
+	 * Creates the codec with a maximum value size of 1 MB.
 	 * @param allowedPackages packages (and their sub-packages) whose classes may be read back
 	 */
 	public AllowlistJsonValueCodec(Collection<String> allowedPackages) {
+		this(allowedPackages, DEFAULT_MAX_VALUE_SIZE, new DecodeRejections());
+	}
+
+	/**
+	 * Creates the codec.
+	 * @param allowedPackages packages (and their sub-packages) whose classes may be read back
+	 * @param maxValueSize largest encoded value read back, in bytes
+	 * @param rejections counts of refused values
+	 */
+	public AllowlistJsonValueCodec(Collection<String> allowedPackages, long maxValueSize, DecodeRejections rejections) {
 		Assert.notNull(allowedPackages, "'allowedPackages' must not be null");
+		Assert.isTrue(maxValueSize > 0, "'maxValueSize' must be positive");
+		Assert.notNull(rejections, "'rejections' must not be null");
 		this.allowedPackages = List.copyOf(allowedPackages);
-		BasicPolymorphicTypeValidator.Builder validator = BasicPolymorphicTypeValidator.builder()
-			.allowIfSubTypeIsArray()
-			.allowIfSubType((config, type) -> isAllowed(type));
-		JsonMapper mapper = JsonMapper.builder()
-			.activateDefaultTyping(validator.build(), DefaultTyping.NON_FINAL_AND_RECORDS, JsonTypeInfo.As.PROPERTY)
+		this.allowlist = new TypeAllowlist(this.allowedPackages);
+		this.maxValueSize = maxValueSize;
+		this.rejections = rejections;
+		StreamReadConstraints limits = StreamReadConstraints.builder()
+			.maxDocumentLength(maxValueSize)
+			.maxStringLength((int) Math.min(maxValueSize, Integer.MAX_VALUE))
+			.maxNestingDepth(MAX_NESTING_DEPTH)
+			.build();
+		JsonMapper mapper = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(limits).build())
+			.activateDefaultTyping(this.allowlist, DefaultTyping.NON_FINAL_AND_RECORDS, JsonTypeInfo.As.PROPERTY)
 			.disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
 			.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 			.disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -75,38 +102,51 @@ public final class AllowlistJsonValueCodec implements ValueCodec {
 	@Override
 	public byte[] encode(Object value) {
 		Class<?> type = value.getClass();
-		if (!type.isArray() && !isAllowed(type)) {
+		if (!this.allowlist.allows(type.getName())) {
 			throw new IllegalArgumentException(type.getName() + " is not in the codec's allowlist: add its package to "
 					+ "resilient-cache.codec.allowed-packages (allowed now: the JDK value types and " + this.allowedPackages + ")");
 		}
 		return this.writer.writeValueAsBytes(value);
 	}
 
+	/**
+	 * Decodes a value, refusing (and counting) one that is too large, exceeds the parser's limits or
+	 * names a class outside the allowlist.
+	 */
 	@Override
 	public Object decode(byte[] bytes) {
-		return this.reader.readValue(bytes);
+		if (bytes.length > this.maxValueSize) {
+			throw this.rejections.reject(DecodeRejections.Reason.SIZE, "Refusing to decode a value of " + bytes.length
+					+ " bytes: larger than resilient-cache.max-value-size (" + this.maxValueSize + " bytes)");
+		}
+		try {
+			return this.reader.readValue(bytes);
+		}
+		catch (InvalidTypeIdException ex) {
+			throw this.rejections.reject(DecodeRejections.Reason.TYPE, "Refusing to decode a value naming a class outside the allowlist ("
+					+ printable(ex.getTypeId()) + "): if it is yours, add its package to resilient-cache.codec.allowed-packages");
+		}
+		catch (StreamConstraintsException ex) {
+			throw this.rejections.reject(DecodeRejections.Reason.LIMITS, "Refusing to decode a value beyond the parser's limits: "
+					+ ex.getOriginalMessage());
+		}
 	}
 
-	private boolean isAllowed(Class<?> type) {
-		String name = type.getName();
-		if (JDK_LANG_TYPES.contains(name) || type.isEnum() && isAllowedPackage(type)) {
-			return true;
+	/** A class name read from stored data, safe to log: bounded, no control characters. */
+	private static String printable(@Nullable String typeId) {
+		if (typeId == null) {
+			return "no type id";
 		}
-		String pkg = type.getPackageName();
-		if (JDK_PACKAGES.contains(pkg)) {
-			return true;
-		}
-		return isAllowedPackage(type);
+		String bounded = (typeId.length() > 120) ? typeId.substring(0, 120) + "..." : typeId;
+		return bounded.replaceAll("[^\\x20-\\x7e]", "?");
 	}
 
-	private boolean isAllowedPackage(Class<?> type) {
-		String name = type.getName();
-		for (String allowed : this.allowedPackages) {
-			if (name.startsWith(allowed + ".")) {
-				return true;
-			}
-		}
-		return false;
+	/**
+	 * Counts of refused values.
+	 * @return the counts
+	 */
+	public DecodeRejections rejections() {
+		return this.rejections;
 	}
 
 	/**

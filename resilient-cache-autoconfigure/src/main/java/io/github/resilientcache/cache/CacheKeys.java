@@ -1,15 +1,12 @@
 package io.github.resilientcache.cache;
 
-import java.util.Date;
-import java.util.UUID;
-
 import org.springframework.util.Assert;
-import org.springframework.util.ReflectionUtils;
 
 /**
- * Redis keys of cache entries: {@code <prefix>:<cache>::<key>}. Cache names are checked so that one
- * cache's keys can never match another's pattern; the key part is binary-safe and taken as is
- * (CRLF, braces, glob characters and {@code ::} included), since it is never used as a pattern.
+ * Redis keys of cache entries: {@code <prefix>:<cache>::<key text>}. Cache names are checked so that
+ * one cache's keys can never match another's pattern; the key text ({@link KeyText}) is one-to-one
+ * with the key and binary-safe (CRLF, braces, glob characters and {@code ::} kept as is), since it is
+ * never used as a pattern.
  */
 final class CacheKeys {
 
@@ -21,15 +18,28 @@ final class CacheKeys {
 
 	private final String pattern;
 
+	private final CacheProtection protection;
+
 	/**
-	 * Keys of one cache.
+	 * Keys of one cache, in clear.
 	 * @param keyPrefix the configured prefix
 	 * @param cacheName the cache name
 	 */
 	CacheKeys(String keyPrefix, String cacheName) {
+		this(keyPrefix, cacheName, CacheProtection.NONE);
+	}
+
+	/**
+	 * Keys of one cache.
+	 * @param keyPrefix the configured prefix
+	 * @param cacheName the cache name
+	 * @param protection whether key texts are hashed
+	 */
+	CacheKeys(String keyPrefix, String cacheName, CacheProtection protection) {
 		checkName("Cache name", cacheName, FORBIDDEN_IN_NAMES);
 		this.prefix = keyPrefix + ":" + cacheName + "::";
 		this.pattern = this.prefix + "*";
+		this.protection = protection;
 	}
 
 	/**
@@ -63,7 +73,7 @@ final class CacheKeys {
 	 * @throws IllegalArgumentException for a {@code null} key or a key whose text is not stable
 	 */
 	String redisKey(Object key) {
-		return this.prefix + keyText(key);
+		return this.prefix + this.protection.protectKey(keyText(key));
 	}
 
 	/**
@@ -85,20 +95,7 @@ final class CacheKeys {
 
 	private static String keyText(Object key) {
 		Assert.notNull(key, "Cache key must not be null: use a key expression that never yields null");
-		if (key instanceof String string) {
-			return string;
-		}
-		if (key instanceof Number || key instanceof Boolean || key instanceof Character || key instanceof UUID
-				|| key instanceof Enum<?> || key instanceof java.time.temporal.TemporalAccessor || key instanceof Date) {
-			return key.toString();
-		}
-		Assert.isTrue(overridesToString(key.getClass()), () -> "Cache key of type " + key.getClass().getName()
-				+ " has no stable text: override toString() (a record does) or use a key expression such as key = \"#id\"");
-		return key.toString();
-	}
-
-	private static boolean overridesToString(Class<?> type) {
-		return ReflectionUtils.findMethod(type, "toString").getDeclaringClass() != Object.class;
+		return KeyText.of(key);
 	}
 
 }

@@ -10,9 +10,24 @@ import java.time.Duration;
  * @param operationTimeout longest time an operation holds the calling thread
  * @param maxValueSize largest encoded value cached, in bytes
  * @param allowNullValues whether null values are cached
+ * @param protection how values and keys are protected in Redis
  */
 public record CacheSettings(String keyPrefix, Duration ttl, Duration tombstoneTtl, Duration operationTimeout, long maxValueSize,
-		boolean allowNullValues) {
+		boolean allowNullValues, CacheProtection protection) {
+
+	/**
+	 * Settings of a cache stored in clear.
+	 * @param keyPrefix prefix of every Redis key
+	 * @param ttl time to live of entries, zero for none
+	 * @param tombstoneTtl time to live of eviction tombstones
+	 * @param operationTimeout longest time an operation holds the calling thread
+	 * @param maxValueSize largest encoded value cached, in bytes
+	 * @param allowNullValues whether null values are cached
+	 */
+	public CacheSettings(String keyPrefix, Duration ttl, Duration tombstoneTtl, Duration operationTimeout, long maxValueSize,
+			boolean allowNullValues) {
+		this(keyPrefix, ttl, tombstoneTtl, operationTimeout, maxValueSize, allowNullValues, CacheProtection.NONE);
+	}
 
 	long ttlMillis() {
 		return this.ttl.toMillis();
@@ -32,7 +47,18 @@ public record CacheSettings(String keyPrefix, Duration ttl, Duration tombstoneTt
 	 * @return the settings
 	 */
 	public CacheSettings withTtl(Duration ttl) {
-		return new CacheSettings(this.keyPrefix, ttl, this.tombstoneTtl, this.operationTimeout, this.maxValueSize, this.allowNullValues);
+		return new CacheSettings(this.keyPrefix, ttl, this.tombstoneTtl, this.operationTimeout, this.maxValueSize, this.allowNullValues,
+				this.protection);
+	}
+
+	/**
+	 * The same settings with another protection.
+	 * @param protection how values and keys are protected
+	 * @return the settings
+	 */
+	public CacheSettings withProtection(CacheProtection protection) {
+		return new CacheSettings(this.keyPrefix, this.ttl, this.tombstoneTtl, this.operationTimeout, this.maxValueSize, this.allowNullValues,
+				protection);
 	}
 
 }

@@ -69,7 +69,7 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 			ValueCodec codec, CacheOperationTimer timer) {
 		super(settings.allowNullValues());
 		this.name = name;
-		this.keys = new CacheKeys(settings.keyPrefix(), name);
+		this.keys = new CacheKeys(settings.keyPrefix(), name, settings.protection());
 		this.settings = settings;
 		this.router = router;
 		this.replicator = replicator;

@@ -45,6 +45,8 @@ public class MultiRegionCacheManager implements CacheManager {
 
 	private final List<Consumer<? super String>> cacheCreatedListeners = new CopyOnWriteArrayList<>();
 
+	private volatile Function<String, CacheProtection> protections = (name) -> CacheProtection.NONE;
+
 	/**
 	 * Creates the manager.
 	 * @param regions the regions
@@ -87,8 +89,9 @@ public class MultiRegionCacheManager implements CacheManager {
 		if (cache != null) {
 			return cache;
 		}
-		MultiRegionCache created = new MultiRegionCache(name, this.settings.apply(name), this.router, this.replicator, this.clock, this.codec,
-				this.timer);
+		CacheSettings settings = this.settings.apply(name).withProtection(this.protections.apply(name));
+		MultiRegionCache created = new MultiRegionCache(name, settings, this.router, this.replicator, this.clock,
+				settings.protection().codec(this.codec), this.timer);
 		cache = this.caches.putIfAbsent(name, created);
 		if (cache != null) {
 			return cache;
@@ -96,6 +99,16 @@ public class MultiRegionCacheManager implements CacheManager {
 		// Outside any lock of the map: a listener may read the manager (its statistics) freely.
 		this.cacheCreatedListeners.forEach((listener) -> listener.accept(name));
 		return created;
+	}
+
+	/**
+	 * Sets how each cache protects its values and keys, before the first cache is created (caches
+	 * already created keep theirs).
+	 * @param protections the protection of each cache name
+	 */
+	public void setProtections(Function<String, CacheProtection> protections) {
+		Assert.notNull(protections, "'protections' must not be null");
+		this.protections = protections;
 	}
 
 	/**

@@ -71,6 +71,42 @@ class RegionEventStreamTests {
 	}
 
 	@Test
+	void oneClientAddressCannotHoldMoreThanItsSlots() throws Exception {
+		try (ConfigurableApplicationContext context = WebApplications.start(regions, "east", "resilient-cache.stream.max-subscribers-per-client=2")) {
+			Http http = new Http(WebApplications.baseUrl(context));
+			try (SseClient first = SseClient.connect(http, "/resilient-cache/stream");
+					SseClient second = SseClient.connect(http, "/resilient-cache/stream");
+					SseClient third = SseClient.connect(http, "/resilient-cache/stream")) {
+				assertThat(first.status()).isEqualTo(200);
+				assertThat(second.status()).isEqualTo(200);
+				assertThat(third.status()).isEqualTo(503);
+				await().atMost(Duration.ofSeconds(5)).until(third::ended);
+				assertThat(third.events("error")).singleElement()
+					.satisfies((event) -> assertThat(event.data()).contains("resilient-cache.stream.max-subscribers-per-client=2"));
+				RegionEventStream stream = context.getBean(RegionEventStream.class);
+				assertThat(stream.subscribe("192.0.2.7")).as("another client address still gets a slot").isNotNull();
+			}
+		}
+	}
+
+	@Test
+	void aSubscriptionTimesOutAndFreesItsSlot() throws Exception {
+		try (ConfigurableApplicationContext context = WebApplications.start(regions, "east", "resilient-cache.stream.timeout=1s",
+				"resilient-cache.stream.max-subscribers=1")) {
+			Http http = new Http(WebApplications.baseUrl(context));
+			RegionEventStream stream = context.getBean(RegionEventStream.class);
+			try (SseClient first = SseClient.connect(http, "/resilient-cache/stream")) {
+				assertThat(first.status()).isEqualTo(200);
+				await().atMost(Duration.ofSeconds(10)).until(first::ended);
+				await().atMost(Duration.ofSeconds(5)).until(() -> stream.subscribers() == 0);
+			}
+			try (SseClient again = SseClient.connect(http, "/resilient-cache/stream")) {
+				assertThat(again.status()).isEqualTo(200);
+			}
+		}
+	}
+
+	@Test
 	void completesClientsWhenTheApplicationStops() throws Exception {
 		ConfigurableApplicationContext context = WebApplications.start(regions, "east");
 		Http http = new Http(WebApplications.baseUrl(context));

@@ -39,10 +39,32 @@ class ResilientCacheSanitizingFunctionTests {
 	}
 
 	@Test
+	void masksCacheEncryptionKeysAndKeyHashingSecrets() {
+		assertThat(sanitize("resilient-cache.caches.cards.encryption.keys.k1", "a2V5")).isEqualTo(SanitizableData.SANITIZED_VALUE);
+		assertThat(sanitize("resilient-cache.caches.cards.encryption.keys", java.util.Map.of("k1", "a2V5")))
+			.isEqualTo(SanitizableData.SANITIZED_VALUE);
+		assertThat(sanitize("RESILIENT_CACHE_CACHES_CARDS_ENCRYPTION_KEYS_K1", "a2V5")).isEqualTo(SanitizableData.SANITIZED_VALUE);
+		assertThat(sanitize("resilient-cache.caches.cards.key-protection.secret", "c2VjcmV0")).isEqualTo(SanitizableData.SANITIZED_VALUE);
+		assertThat(sanitize("resilient-cache.caches.cards.encryption.primary-key", "k1")).isEqualTo("k1");
+	}
+
+	@Test
 	void masksTheCredentialsOfAnAddressAndKeepsItsHost() {
 		assertThat(sanitize("resilient-cache.regions.east.address", "redis://app:s3cret@redis-east:6379"))
 			.isEqualTo("redis://******@redis-east:6379");
 		assertThat(sanitize("spring.data.redis.url", "rediss://:s3cret@redis:6380/0")).isEqualTo("rediss://******@redis:6380/0");
+	}
+
+	@Test
+	void masksPasswordsWhateverCharactersTheyHold() {
+		for (String password : List.of("pa/ss", "p@ss", "p@ss@word", "pa:ss", "p%40ss", "p/a@s:s%", "pa ss@x", "p?a#s[s]")) {
+			String address = "redis://user:" + password + "@host:6379";
+			assertThat(sanitize("resilient-cache.regions.east.address", address)).as(address).isEqualTo("redis://******@host:6379");
+			assertThat(sanitize("resilient-cache.regions.east.address", "rediss://:" + password + "@host:6379/0")).as(address)
+				.isEqualTo("rediss://******@host:6379/0");
+		}
+		assertThat(sanitize("some.list", "redis://u:p@ss@h1:1,redis://h2:2,REDIS://v:q/w@h3:3"))
+			.isEqualTo("redis://******@h1:1,redis://h2:2,REDIS://******@h3:3");
 	}
 
 	@Test
@@ -62,11 +84,13 @@ class ResilientCacheSanitizingFunctionTests {
 	void masksThroughTheConfigpropsEndpointWhenValuesAreShown() {
 		this.runner
 			.withPropertyValues("resilient-cache.regions.east.address=redis://app:addr-s3cret@redis-east:6379",
-					"resilient-cache.regions.east.password=pass-s3cret", "resilient-cache.regions.west.cluster-nodes=redis://b:list-s3cret@n1:7000")
+					"resilient-cache.regions.east.password=pass-s3cret", "resilient-cache.regions.west.cluster-nodes=redis://b:list-s3cret@n1:7000",
+					"resilient-cache.caches.cards.encryption.keys.k1=S3cretKeyS3cretKeyS3cretKeyS3cretKeyAAAAA=",
+					"resilient-cache.caches.cards.key-protection.secret=S3cretHashS3cretHashAAAA")
 			.run((context) -> {
 				String json = JsonMapper.builder().build()
 					.writeValueAsString(context.getBean(ConfigurationPropertiesReportEndpoint.class).configurationPropertiesWithPrefix("resilient-cache"));
-				assertThat(json).contains("redis-east:6379").contains("resilient-cache").doesNotContain("s3cret");
+				assertThat(json).contains("redis-east:6379").contains("resilient-cache").doesNotContain("s3cret").doesNotContain("S3cret");
 			});
 	}
 

@@ -1,5 +1,7 @@
 package io.github.resilientcache.autoconfigure;
 
+import java.util.List;
+
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
@@ -150,6 +152,32 @@ class ResilientCacheAutoConfigurationTests {
 	}
 
 	@Test
+	void failsWithoutEchoingAPasswordWhateverCharactersItHolds() {
+		for (String password : List.of("pa/ss", "p@ss@word", "pa:ss", "p%40ss", "p/a@s:s%")) {
+			this.contextRunner.withPropertyValues("resilient-cache.regions.west.address=redis://admin:" + password + "@127.0.0.1:6379")
+				.run((context) -> {
+					assertFailure(context, "resilient-cache.regions.west.address", "username");
+					assertThat(context.getStartupFailure()).rootCause().message().doesNotContain(password).doesNotContain("admin")
+						.contains("redis://******@127.0.0.1:6379");
+				});
+			this.contextRunner.withPropertyValues("resilient-cache.regions.west.address=http://admin:" + password + "@host")
+				.run((context) -> assertThat(context.getStartupFailure()).rootCause().message().doesNotContain(password));
+		}
+	}
+
+	@Test
+	void failsWhenTheTrustStoreIsMissing() {
+		this.contextRunner.withPropertyValues("resilient-cache.regions.west.address=rediss://127.0.0.1:6380",
+				"resilient-cache.regions.west.ssl.trust-store=file:/nonexistent/redis-truststore.p12",
+				"resilient-cache.regions.west.ssl.trust-store-password=tr0st")
+			.run((context) -> {
+				assertFailure(context, "resilient-cache.regions.west.ssl.trust-store", "cannot be read");
+				assertThat(context.getStartupFailure()).rootCause().message().contains("holding the CA of the region's Redis servers")
+					.doesNotContain("tr0st");
+			});
+	}
+
+	@Test
 	void failsWhenRegionHasNoAddress() {
 		this.contextRunner.withPropertyValues("resilient-cache.regions.north.timeout=1s", "resilient-cache.regions.north.address=")
 			.run((context) -> assertFailure(context, "resilient-cache.regions.north.address", "exactly one of"));
@@ -183,6 +211,30 @@ class ResilientCacheAutoConfigurationTests {
 	void failsWhenRegionNameHasReservedCharacters() {
 		this.contextRunner.withPropertyValues("resilient-cache.regions[eu*1].address=redis://127.0.0.1:3")
 			.run((context) -> assertFailure(context, "resilient-cache.regions.eu*1", "letters, digits"));
+	}
+
+	@Test
+	void failsWhenAnAllowedPackageHasOneSegment() {
+		this.contextRunner.withPropertyValues("resilient-cache.codec.allowed-packages=com.example.payments,org")
+			.run((context) -> assertFailure(context, "resilient-cache.codec.allowed-packages[1]", "Name the package of your cached types"));
+	}
+
+	@Test
+	void failsWhenAnAllowedPackageIsAJdkRoot() {
+		this.contextRunner.withPropertyValues("resilient-cache.codec.allowed-packages=java.util")
+			.run((context) -> assertFailure(context, "resilient-cache.codec.allowed-packages[0]", "JDK packages cannot be allowed"));
+		this.contextRunner.withPropertyValues("resilient-cache.codec.allowed-packages=javax")
+			.run((context) -> assertFailure(context, "resilient-cache.codec.allowed-packages[0]", "JDK packages cannot be allowed"));
+		this.contextRunner.withPropertyValues("resilient-cache.codec.allowed-packages=com.sun.rowset")
+			.run((context) -> assertFailure(context, "resilient-cache.codec.allowed-packages[0]", "JDK packages cannot be allowed"));
+	}
+
+	@Test
+	void failsWhenAnAllowedPackageIsALibrarysOrNotAPackageName() {
+		this.contextRunner.withPropertyValues("resilient-cache.codec.allowed-packages=org.springframework.context")
+			.run((context) -> assertFailure(context, "resilient-cache.codec.allowed-packages[0]", "library's package"));
+		this.contextRunner.withPropertyValues("resilient-cache.codec.allowed-packages=com.example.*")
+			.run((context) -> assertFailure(context, "resilient-cache.codec.allowed-packages[0]", "no wildcards"));
 	}
 
 	private static void assertFailure(org.springframework.boot.test.context.assertj.AssertableApplicationContext context, String property,

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class AllowlistJsonValueCodecTests {
 
@@ -78,6 +79,61 @@ class AllowlistJsonValueCodecTests {
 		})));
 	}
 
+	@Test
+	void refusesJdkClassesThatAreNotValueTypesAndCountsThem() {
+		DecodeRejections rejections = new DecodeRejections();
+		AllowlistJsonValueCodec codec = new AllowlistJsonValueCodec(List.of("io.github.resilientcache.cache"), 1024, rejections);
+		int threads = Thread.activeCount();
+		assertThatIllegalArgumentException().isThrownBy(() -> codec.decode(bytes("{\"@class\":\"java.util.Timer\"}")))
+			.withMessageContaining("java.util.Timer")
+			.withMessageContaining("resilient-cache.codec.allowed-packages");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> codec.decode(bytes("[\"java.util.ArrayList\",[{\"@class\":\"java.util.Timer\"}]]")));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> codec.decode(bytes("{\"@class\":\"io.github.resilientcache.cache.AllowlistJsonValueCodecTests$Holder\","
+					+ "\"content\":{\"@class\":\"java.util.Timer\"}}")));
+		assertThatIllegalArgumentException().isThrownBy(() -> codec.decode(bytes("[\"[Ljava.util.Timer;\",[]]")));
+		assertThat(rejections.count(DecodeRejections.Reason.TYPE)).isEqualTo(4);
+		assertThat(Thread.activeCount()).as("no Timer thread started").isLessThanOrEqualTo(threads);
+	}
+
+	@Test
+	void decodesTheJdkCollectionsJacksonWrites() {
+		assertThat(roundTrip(new ArrayList<>(List.of(1L, 2L)))).isEqualTo(List.of(1L, 2L));
+		assertThat(roundTrip(java.util.Set.of("a"))).isEqualTo(java.util.Set.of("a"));
+		assertThat(roundTrip(java.util.Collections.unmodifiableList(new ArrayList<>(List.of("a"))))).isEqualTo(List.of("a"));
+		assertThat(roundTrip(new java.util.TreeMap<>(Map.of("a", 1)))).isEqualTo(Map.of("a", 1));
+		assertThat(roundTrip(new Merchant[] { new Merchant("m", 1) })).isEqualTo(new Merchant[] { new Merchant("m", 1) });
+		assertThat(roundTrip(new int[] { 1, 2 })).isEqualTo(new int[] { 1, 2 });
+		assertThat(roundTrip(java.time.Duration.ofSeconds(3))).isEqualTo(java.time.Duration.ofSeconds(3));
+		assertThat(roundTrip(java.time.ZoneId.of("Europe/Paris"))).isEqualTo(java.time.ZoneId.of("Europe/Paris"));
+		assertThat(roundTrip(java.util.Currency.getInstance("EUR"))).isEqualTo(java.util.Currency.getInstance("EUR"));
+	}
+
+	@Test
+	void refusesAValueLargerThanTheMaxValueSizeBeforeParsingIt() {
+		DecodeRejections rejections = new DecodeRejections();
+		AllowlistJsonValueCodec codec = new AllowlistJsonValueCodec(List.of("io.github.resilientcache.cache"), 100, rejections);
+		byte[] large = bytes("\"" + "x".repeat(200) + "\"");
+		assertThatIllegalArgumentException().isThrownBy(() -> codec.decode(large))
+			.withMessageContaining("resilient-cache.max-value-size (100 bytes)");
+		assertThat(rejections.count(DecodeRejections.Reason.SIZE)).isOne();
+	}
+
+	@Test
+	void refusesNestingDeeperThanTheLimit() {
+		DecodeRejections rejections = new DecodeRejections();
+		AllowlistJsonValueCodec codec = new AllowlistJsonValueCodec(List.of("io.github.resilientcache.cache"), 64 * 1024, rejections);
+		int depth = AllowlistJsonValueCodec.MAX_NESTING_DEPTH + 1;
+		byte[] deep = bytes("[\"java.util.ArrayList\",".repeat(depth) + "[]" + "]".repeat(depth));
+		assertThatIllegalArgumentException().isThrownBy(() -> codec.decode(deep)).withMessageContaining("limits");
+		assertThat(rejections.count(DecodeRejections.Reason.LIMITS)).isOne();
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
 	private Object roundTrip(Object value) {
 		return this.codec.decode(this.codec.encode(value));
 	}
@@ -92,6 +148,9 @@ class AllowlistJsonValueCodecTests {
 	}
 
 	record Merchant(String id, int category) {
+	}
+
+	record Holder(Object content) {
 	}
 
 }

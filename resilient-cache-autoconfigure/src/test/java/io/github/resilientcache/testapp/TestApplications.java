@@ -21,6 +21,10 @@ import org.springframework.context.annotation.Configuration;
  */
 public final class TestApplications {
 
+	private static final List<String> TEST_SETTINGS = List.of("resilient-cache.codec.allowed-packages=io.github.resilientcache.testapp",
+			"resilient-cache.circuit-breaker.minimum-number-of-calls=5", "resilient-cache.circuit-breaker.sliding-window-size=10",
+			"resilient-cache.reconciliation.enabled=false", "resilient-cache.probe.interval=100ms", "resilient-cache.probe.jitter=20ms");
+
 	private TestApplications() {
 	}
 
@@ -39,6 +43,22 @@ public final class TestApplications {
 	}
 
 	/**
+	 * A runner for an application instance of servers the test started itself, given by their
+	 * properties (regions, local region, credentials), with the same short windows as the others.
+	 * @param regionProperties the properties of the regions
+	 * @return the runner
+	 */
+	public static ApplicationContextRunner runner(List<String> regionProperties) {
+		List<String> properties = new ArrayList<>(regionProperties);
+		properties.addAll(TEST_SETTINGS);
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ResilientCacheAutoConfiguration.class, ResilientCacheRecoveryAutoConfiguration.class,
+					CircuitBreakerAutoConfiguration.class, CacheAutoConfiguration.class))
+			.withUserConfiguration(ServiceConfiguration.class)
+			.withPropertyValues(properties.toArray(String[]::new));
+	}
+
+	/**
 	 * The properties of an application instance of a test: its regions and local region, and short
 	 * breaker windows and probe intervals so that tests stay short.
 	 * @param regions the test's regions
@@ -48,12 +68,7 @@ public final class TestApplications {
 	public static List<String> properties(RedisRegions regions, String local) {
 		List<String> properties = new ArrayList<>(List.of(regions.properties()));
 		properties.add("resilient-cache.local-region=" + local);
-		properties.add("resilient-cache.codec.allowed-packages=io.github.resilientcache.testapp");
-		properties.add("resilient-cache.circuit-breaker.minimum-number-of-calls=5");
-		properties.add("resilient-cache.circuit-breaker.sliding-window-size=10");
-		properties.add("resilient-cache.reconciliation.enabled=false");
-		properties.add("resilient-cache.probe.interval=100ms");
-		properties.add("resilient-cache.probe.jitter=20ms");
+		properties.addAll(TEST_SETTINGS);
 		return properties;
 	}
 

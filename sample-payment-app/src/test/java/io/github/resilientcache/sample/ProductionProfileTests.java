@@ -40,6 +40,16 @@ class ProductionProfileTests {
 	}
 
 	@Test
+	void exposesNoStreamNoHealthDetailsAndNoEndpointWriteOperations() {
+		assertThat(this.environment.getProperty("resilient-cache.stream.enabled", Boolean.class, false)).isFalse();
+		assertThat(this.environment.getProperty("management.endpoint.health.show-details")).isNull();
+		assertThat(this.environment.getProperty("management.endpoints.web.exposure.include")).doesNotContain("resilientcache");
+		assertThat(this.environment.getProperty("server.address")).isNull();
+		assertThat(this.context.getBeanNamesForType(io.github.resilientcache.actuate.RegionEventStream.class)).isEmpty();
+		assertThat(this.context.getBeanNamesForType(io.github.resilientcache.sample.demo.DemoRegionController.class)).isEmpty();
+	}
+
+	@Test
 	void takesRegionsFromEnvironmentVariables() {
 		assertThat(this.environment.getProperty("resilient-cache.local-region")).isEqualTo("west");
 		assertThat(this.environment.getProperty("resilient-cache.regions.east.address")).isEqualTo("redis://east.redis.example:6379");

@@ -43,8 +43,8 @@ class SamplePaymentApplicationTests {
 
 	@Test
 	void startsWithEmbeddedRegionsAndTheDemoProfile() {
-		assertThat(this.environment.getActiveProfiles()).isEmpty();
-		assertThat(this.environment.matchesProfiles("demo")).isTrue();
+		assertThat(this.environment.getActiveProfiles()).containsExactly("demo");
+		assertThat(this.environment.getProperty("server.address")).as("the demo listens on loopback only").isEqualTo("127.0.0.1");
 		assertThat(this.environment.getProperty("resilient-cache.local-region")).isEqualTo("east");
 		String east = this.environment.getProperty("resilient-cache.regions.east.address");
 		String west = this.environment.getProperty("resilient-cache.regions.west.address");

@@ -8,10 +8,12 @@ import java.lang.annotation.Target;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.test.context.ActiveProfiles;
 
 /**
- * The application as a newcomer runs it (no configuration: embedded Redis regions, embedded H2,
- * the {@code demo} profile) on a real server on a random port. Every end-to-end test class uses
+ * The application as the README's command runs it (no configuration: embedded Redis regions,
+ * embedded H2, the {@code demo} profile named on the command line) on a real server on a random
+ * port. Every end-to-end test class uses
  * this one configuration, so that they share one running application (Spring's test context
  * cache) and the module's tests stay fast.
  * <p>
@@ -23,6 +25,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 @Documented
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "resilient-cache.probe.interval=200ms", "resilient-cache.probe.jitter=50ms" })
+@ActiveProfiles("demo")
 public @interface PaymentAppTest {
 
 }
