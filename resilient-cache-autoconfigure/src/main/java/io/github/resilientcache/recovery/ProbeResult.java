@@ -11,8 +11,8 @@ import java.time.Instant;
  * @param at when
  * @param restarted whether a master restarted since the previous probe (the region then needs a
  * full resync)
- * @param inconclusive whether the probe failed in this client (no free connection, a command not
- * written in time by a CPU-starved process): it does not count against the region
+ * @param inconclusive whether the probe failed in this client (a command not written in time by a
+ * CPU-starved process): it does not count against the region
  */
 public record ProbeResult(String region, boolean success, int consecutiveSuccesses, String message, Instant at, boolean restarted,
 		boolean inconclusive) {

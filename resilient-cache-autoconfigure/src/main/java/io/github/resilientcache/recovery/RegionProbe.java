@@ -92,8 +92,8 @@ final class RegionProbe {
 	 * @param success whether the region answered every step
 	 * @param message what failed, or "ok"
 	 * @param restarted whether a master restarted since the last probe
-	 * @param inconclusive whether it failed in this client (no connection free, a command not
-	 * written in time by a CPU-starved process): it says nothing about the region
+	 * @param inconclusive whether it failed in this client (a command not written in time by a
+	 * CPU-starved process): it says nothing about the region
 	 */
 	record Outcome(boolean success, String message, boolean restarted, boolean inconclusive) {
 	}

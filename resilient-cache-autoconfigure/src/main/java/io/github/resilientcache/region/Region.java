@@ -31,7 +31,7 @@ import org.springframework.util.Assert;
  * The state changes only through the named transitions of {@link RegionTransition}. A region starts
  * {@link RegionState#OPEN}: it serves once a probe confirmed it reachable and it was reconciled.
  * What fails it: the breaker opening on command outcomes, or a confirming probe. A connection event
- * (a lost or reset connection, an exhausted pool) is only a {@link #hint}: it asks for a probe.
+ * (a lost or reset connection, a command a starved JVM did not send) is only a {@link #hint}.
  * A key of the wrong Redis type is a {@link PoisonedKeyException}, never a failure of the region.
  */
 public final class Region {
@@ -273,8 +273,8 @@ public final class Region {
 
 	/**
 	 * Records a failed call and says what it was: a key of the wrong type is the key's fault (the
-	 * region answered), an exhausted pool or an unwritten command is this client's (a hint to probe
-	 * the region), anything else counts against the region.
+	 * region answered), an unwritten command is this client's (a hint to probe the region), anything
+	 * else counts against the region.
 	 */
 	private RegionFailureException failed(long start, Throwable cause) {
 		if (PoisonedKeyException.isWrongType(cause)) {
@@ -291,15 +291,16 @@ public final class Region {
 	}
 
 	/**
-	 * Whether a failure is this client's, not the region's: no free connection in the pool, or a
-	 * command this JVM did not manage to write in time (a CPU-starved process). Such a call never
-	 * reached the server: it says nothing about the region, so it is a hint, not a failure.
+	 * Whether a failure is this client's, not the region's: a command this JVM did not manage to
+	 * write in time (a CPU-starved process). Such a call never reached the server: it says nothing
+	 * about the region, so it is a hint, not a failure. An exhausted connection pool is not one of
+	 * these: it is what a hung server looks like once every connection waits for it.
 	 * @param cause the failure
 	 * @return whether it happened in the client
 	 */
 	public static boolean isClientSide(Throwable cause) {
 		String message = cause.getMessage();
-		return message != null && (message.startsWith("Unable to acquire connection") || message.contains("still hasn't been written into connection"));
+		return message != null && message.contains("still hasn't been written into connection");
 	}
 
 	// State machine: the named transitions of RegionTransition, nothing else.
@@ -451,7 +452,7 @@ public final class Region {
 	}
 
 	/**
-	 * Reports a sign that the region may have failed (an exhausted pool, another instance's
+	 * Reports a sign that the region may have failed (a command this JVM could not send, another instance's
 	 * report): never a transition by itself, only a request to confirm with a probe.
 	 * @param what what was seen
 	 */
