@@ -171,6 +171,56 @@ public final class RegionStore {
 			""";
 
 	/**
+	 * Reads every key of KEYS with its remaining time to live, in one call: {value, pttl, ...}, an
+	 * empty string and -2 for a key that is absent or of another type.
+	 */
+	private static final String GET_ALL_WITH_TTL = """
+			local out = {}
+			for i = 1, #KEYS do
+			  local value = redis.pcall('GET', KEYS[i])
+			  if value and type(value) ~= 'table' then
+			    out[#out + 1] = value
+			    out[#out + 1] = redis.call('PTTL', KEYS[i])
+			  else
+			    out[#out + 1] = ''
+			    out[#out + 1] = -2
+			  end
+			end
+			return out
+			""";
+
+	/**
+	 * CONDITIONAL_SET for every key of KEYS in one call: ARGV[1] is the largest trusted stamp, then
+	 * four arguments per key (kind, payload, ttl, version). Returns how many were applied.
+	 */
+	private static final String CONDITIONAL_SET_ALL = NOT_OLDER + """
+			local applied = 0
+			for i = 1, #KEYS do
+			  local a = 1 + (i - 1) * 4
+			  local cur = redis.pcall('GET', KEYS[i])
+			  if type(cur) == 'table' and cur.err then
+			    redis.call('UNLINK', KEYS[i])
+			    cur = false
+			  end
+			  local keep = false
+			  if cur then
+			    local nl = string.find(cur, '\\n', 2, true)
+			    if nl and nl > 18 then
+			      local v = string.sub(cur, 2, nl - 1)
+			      keep = not_older(ARGV[1], string.sub(v, 1, 16)) and not_older(v, ARGV[a + 4])
+			    end
+			  end
+			  if not keep then
+			    local entry = ARGV[a + 1] .. ARGV[a + 4] .. '\\n' .. ARGV[a + 2]
+			    local ttl = tonumber(ARGV[a + 3])
+			    if ttl > 0 then redis.call('SET', KEYS[i], entry, 'PX', ttl) else redis.call('SET', KEYS[i], entry) end
+			    applied = applied + 1
+			  end
+			end
+			return applied
+			""";
+
+	/**
 	 * Deletes KEYS[1] if it holds a Redis type other than a string: the cache never writes one.
 	 */
 	private static final String DELETE_IF_WRONG_TYPE = """
@@ -185,6 +235,8 @@ public final class RegionStore {
 
 	private final LongSupplier maxTrustedStamp;
 
+	private final boolean cluster;
+
 	/**
 	 * Creates the store of a region.
 	 * @param client the region's client
@@ -195,6 +247,7 @@ public final class RegionStore {
 		this.client = client;
 		this.script = client.getScript(ByteArrayCodec.INSTANCE);
 		this.maxTrustedStamp = maxTrustedStamp;
+		this.cluster = client.getConfig().isClusterConfig();
 	}
 
 	/**
@@ -336,6 +389,21 @@ public final class RegionStore {
 	 * @return the entries in the same order, {@code null} where a key does not exist
 	 */
 	public CompletableFuture<List<@Nullable RawEntry>> getWithTtl(List<String> keys) {
+		if (!this.cluster && !keys.isEmpty()) {
+			// One script call for the whole page: on a single server or a Sentinel primary every key
+			// lives on the same node.
+			CompletionStage<List<Object>> all = this.script.evalShaAsync(keys.get(0), RScript.Mode.READ_WRITE, sha(GET_ALL_WITH_TTL),
+					RScript.ReturnType.LIST, new ArrayList<>(keys));
+			return all.toCompletableFuture().thenApply((list) -> {
+				List<@Nullable RawEntry> entries = new ArrayList<>(keys.size());
+				for (int i = 0; i + 1 < list.size(); i += 2) {
+					byte[] value = (byte[]) list.get(i);
+					long pttl = ((Number) list.get(i + 1)).longValue();
+					entries.add((value.length == 0 && pttl == -2) ? null : new RawEntry(value, Math.max(0, pttl)));
+				}
+				return entries;
+			});
+		}
 		RBatch batch = this.client.createBatch(BatchOptions.defaults());
 		RScriptAsync batchScript = batch.getScript(ByteArrayCodec.INSTANCE);
 		List<CompletableFuture<List<Object>>> reads = new ArrayList<>(keys.size());
@@ -363,6 +431,31 @@ public final class RegionStore {
 	 * @return how many were applied
 	 */
 	public CompletableFuture<Long> writeAll(Map<String, RawEntry> entries) {
+		if (entries.isEmpty()) {
+			return CompletableFuture.completedFuture(0L);
+		}
+		if (!this.cluster) {
+			List<Object> keys = new ArrayList<>(entries.size());
+			List<Object> args = new ArrayList<>(entries.size() * 4 + 1);
+			args.add(utf8(hex(this.maxTrustedStamp.getAsLong())));
+			entries.forEach((key, raw) -> {
+				StoredEntry entry = raw.entry();
+				if (entry != null) {
+					EncodedEntry encoded = encode(entry.kind(), entry.payload(), raw.ttlMillis());
+					keys.add(key);
+					args.add(encoded.kind);
+					args.add(encoded.payload);
+					args.add(encoded.ttl);
+					args.add(utf8(entry.version().sortKey()));
+				}
+			});
+			if (keys.isEmpty()) {
+				return CompletableFuture.completedFuture(0L);
+			}
+			CompletionStage<Long> applied = this.script.evalShaAsync((String) keys.get(0), RScript.Mode.READ_WRITE, sha(CONDITIONAL_SET_ALL),
+					RScript.ReturnType.LONG, keys, args.toArray());
+			return applied.toCompletableFuture();
+		}
 		RBatch batch = this.client.createBatch(BatchOptions.defaults());
 		RScriptAsync batchScript = batch.getScript(ByteArrayCodec.INSTANCE);
 		List<CompletableFuture<List<Object>>> writes = new ArrayList<>(entries.size());
