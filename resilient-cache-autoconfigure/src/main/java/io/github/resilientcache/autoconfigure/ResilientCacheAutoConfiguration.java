@@ -5,6 +5,8 @@ import java.util.List;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.common.CompositeCustomizer;
+import io.github.resilience4j.common.circuitbreaker.configuration.CircuitBreakerConfigCustomizer;
 import io.github.resilience4j.common.circuitbreaker.configuration.CommonCircuitBreakerConfigurationProperties;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilientcache.cache.AllowlistJsonValueCodec;
@@ -74,10 +76,12 @@ public final class ResilientCacheAutoConfiguration {
 	Regions resilientCacheRegions(ResilientCacheProperties properties, KeySpace keySpace, HybridLogicalClock clock,
 			ObjectProvider<CircuitBreakerRegistry> registry,
 			ObjectProvider<CommonCircuitBreakerConfigurationProperties> resilience4jProperties,
-			ObjectProvider<RegionConfigCustomizer> customizers, ApplicationEventPublisher events) {
+			ObjectProvider<CompositeCustomizer<CircuitBreakerConfigCustomizer>> breakerCustomizers,
+			ObjectProvider<RegionConfigCustomizer> customizers, ApplicationEventPublisher events, Environment environment) {
+		UnknownEntryProperties.check(environment);
 		String local = ResilientCachePropertiesValidator.validate(properties);
 		RegionCircuitBreakers breakers = new RegionCircuitBreakers(registry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
-				properties.getCircuitBreaker(), resilience4jProperties.getIfAvailable());
+				properties.getCircuitBreaker(), resilience4jProperties.getIfAvailable(), breakerCustomizers.getIfAvailable());
 		List<RegionConfigCustomizer> orderedCustomizers = customizers.orderedStream().toList();
 		List<Region> regions = new ArrayList<>();
 		regions.add(region(local, true, properties, clock, breakers, orderedCustomizers));
