@@ -24,6 +24,7 @@ import io.github.resilientcache.replication.HybridLogicalClock;
 import io.github.resilientcache.replication.JournalStore;
 import io.github.resilientcache.replication.ReplayJournal;
 import io.github.resilientcache.replication.Replicator;
+import io.micrometer.observation.ObservationRegistry;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -127,13 +128,14 @@ public final class ResilientCacheAutoConfiguration {
 
 	@Bean
 	MultiRegionCacheManager cacheManager(Regions regions, Replicator replicator, ValueCodec codec, HybridLogicalClock clock,
-			ResilientCacheProperties properties, ObjectProvider<CacheOperationTimer> timer) {
+			ResilientCacheProperties properties, ObjectProvider<CacheOperationTimer> timer,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
 		CacheSettings defaults = new CacheSettings(regions.keys().prefix(), properties.getDefaultTtl(), properties.getTombstoneTtl(),
 				properties.getOperationTimeout(), properties.getMaxValueSize().toBytes(), properties.isAllowNullValues());
 		return new MultiRegionCacheManager(regions, replicator, codec, (name) -> {
 			ResilientCacheProperties.Cache cache = properties.getCaches().get(name);
 			return (cache != null && cache.getTtl() != null) ? defaults.withTtl(cache.getTtl()) : defaults;
-		}, timer.getIfAvailable(() -> CacheOperationTimer.NONE), clock);
+		}, timer.getIfAvailable(() -> CacheOperationTimer.NONE), clock, observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
 	}
 
 	/**
