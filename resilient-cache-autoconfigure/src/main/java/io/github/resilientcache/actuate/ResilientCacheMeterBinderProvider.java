@@ -72,20 +72,12 @@ public final class ResilientCacheMeterBinderProvider implements CacheMeterBinder
 
 		@Override
 		protected Long evictionCount() {
-			long total = 0;
-			for (int i = 0; i < this.statistics.regionNames().size(); i++) {
-				total += this.statistics.evictions(i);
-			}
-			return total;
+			return this.statistics.totalEvictions();
 		}
 
 		@Override
 		protected long putCount() {
-			long total = 0;
-			for (int i = 0; i < this.statistics.regionNames().size(); i++) {
-				total += this.statistics.puts(i);
-			}
-			return total;
+			return this.statistics.totalPuts();
 		}
 
 		@Override
