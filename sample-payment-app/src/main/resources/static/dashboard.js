@@ -94,10 +94,8 @@ async function pollRegions() {
 
 async function pollLoad() {
   const response = await fetch('/demo/load', { cache: 'no-store' });
-  if (response.status === 404) {
-    return;
-  }
-  if (response.ok) {
+  // 204 before the first run: nothing to show yet.
+  if (response.status === 200) {
     renderLoad(await response.json());
   }
 }

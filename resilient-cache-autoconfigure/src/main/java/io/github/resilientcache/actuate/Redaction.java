@@ -3,38 +3,31 @@ package io.github.resilientcache.actuate;
 import java.util.regex.Pattern;
 
 /**
- * Takes addresses out of the messages the regions' states carry (Redis client exceptions name the
- * server, and an address may hold credentials), so that health, the endpoint and the stream show
- * what failed without showing where the servers are.
+ * Takes credentials out of the messages the regions' states carry: Redis client exceptions name
+ * the server, and an address may hold a user and password ({@code redis://app:secret@host:6379}).
+ * The server itself stays, so that health, the endpoint and the stream say which one failed.
  */
 final class Redaction {
 
-	static final String ADDRESS = "<address>";
-
-	/** URIs, such as redis://user:secret@host:6379. */
-	private static final Pattern URI = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://[^\\s,;'\"\\])]+");
-
-	/** IPv4 addresses, with the host name and port Netty and Redisson print around them. */
-	private static final Pattern IP = Pattern.compile("(?:[A-Za-z0-9.-]+/)?(?:\\d{1,3}\\.){3}\\d{1,3}(?::\\d{1,5})?");
-
-	/** IPv6 addresses in brackets, with a port. */
-	private static final Pattern IP6 = Pattern.compile("(?:[A-Za-z0-9.-]+/)?\\[[0-9A-Fa-f]*:[0-9A-Za-z:.%]*\\](?::\\d{1,5})?");
+	/**
+	 * The user-info part of a URI, such as app:secret@ in redis://app:secret@host:6379: up to the
+	 * last @ of the word, so that a password holding / or @ unencoded is removed whole.
+	 */
+	private static final Pattern USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)\\S*@");
 
 	private Redaction() {
 	}
 
 	/**
-	 * The message with every address replaced by {@value #ADDRESS}.
+	 * The message with the credentials of every URI in it removed.
 	 * @param message the message
 	 * @return the redacted message
 	 */
 	static String redact(String message) {
-		if (message.indexOf('/') < 0 && message.indexOf('.') < 0 && message.indexOf('[') < 0) {
+		if (message.indexOf('@') < 0) {
 			return message;
 		}
-		String redacted = URI.matcher(message).replaceAll(ADDRESS);
-		redacted = IP.matcher(redacted).replaceAll(ADDRESS);
-		return IP6.matcher(redacted).replaceAll(ADDRESS);
+		return USER_INFO.matcher(message).replaceAll("$1");
 	}
 
 }

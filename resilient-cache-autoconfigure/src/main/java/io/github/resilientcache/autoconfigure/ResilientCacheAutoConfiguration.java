@@ -5,6 +5,8 @@ import java.util.List;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.common.CompositeCustomizer;
+import io.github.resilience4j.common.circuitbreaker.configuration.CircuitBreakerConfigCustomizer;
 import io.github.resilience4j.common.circuitbreaker.configuration.CommonCircuitBreakerConfigurationProperties;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilientcache.cache.AllowlistJsonValueCodec;
@@ -24,6 +26,7 @@ import io.github.resilientcache.replication.HybridLogicalClock;
 import io.github.resilientcache.replication.JournalStore;
 import io.github.resilientcache.replication.ReplayJournal;
 import io.github.resilientcache.replication.Replicator;
+import io.micrometer.observation.ObservationRegistry;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -76,10 +79,12 @@ public final class ResilientCacheAutoConfiguration {
 	Regions resilientCacheRegions(ResilientCacheProperties properties, KeySpace keySpace, HybridLogicalClock clock,
 			ObjectProvider<CircuitBreakerRegistry> registry,
 			ObjectProvider<CommonCircuitBreakerConfigurationProperties> resilience4jProperties,
-			ObjectProvider<RegionConfigCustomizer> customizers, ApplicationEventPublisher events) {
+			ObjectProvider<CompositeCustomizer<CircuitBreakerConfigCustomizer>> breakerCustomizers,
+			ObjectProvider<RegionConfigCustomizer> customizers, ApplicationEventPublisher events, Environment environment) {
+		UnknownEntryProperties.check(environment);
 		String local = ResilientCachePropertiesValidator.validate(properties);
 		RegionCircuitBreakers breakers = new RegionCircuitBreakers(registry.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
-				properties.getCircuitBreaker(), resilience4jProperties.getIfAvailable());
+				properties.getCircuitBreaker(), resilience4jProperties.getIfAvailable(), breakerCustomizers.getIfAvailable());
 		List<RegionConfigCustomizer> orderedCustomizers = customizers.orderedStream().toList();
 		List<Region> regions = new ArrayList<>();
 		regions.add(region(local, true, properties, clock, breakers, orderedCustomizers));
@@ -138,13 +143,14 @@ public final class ResilientCacheAutoConfiguration {
 
 	@Bean
 	MultiRegionCacheManager cacheManager(Regions regions, Replicator replicator, ValueCodec codec, HybridLogicalClock clock,
-			ResilientCacheProperties properties, ObjectProvider<CacheOperationTimer> timer) {
+			ResilientCacheProperties properties, ObjectProvider<CacheOperationTimer> timer,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
 		CacheSettings defaults = new CacheSettings(regions.keys().prefix(), properties.getDefaultTtl(), properties.getTombstoneTtl(),
 				properties.getOperationTimeout(), properties.getMaxValueSize().toBytes(), properties.isAllowNullValues());
 		return new MultiRegionCacheManager(regions, replicator, codec, (name) -> {
 			ResilientCacheProperties.Cache cache = properties.getCaches().get(name);
 			return (cache != null && cache.getTtl() != null) ? defaults.withTtl(cache.getTtl()) : defaults;
-		}, timer.getIfAvailable(() -> CacheOperationTimer.NONE), clock);
+		}, timer.getIfAvailable(() -> CacheOperationTimer.NONE), clock, observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
 	}
 
 	@Bean

@@ -111,6 +111,14 @@ public final class CacheStatistics {
 		return sum(this.misses) + unavailable();
 	}
 
+	public long totalPuts() {
+		return sum(this.puts);
+	}
+
+	public long totalEvictions() {
+		return sum(this.evictions);
+	}
+
 	private static long sum(LongAdder[] adders) {
 		long total = 0;
 		for (LongAdder adder : adders) {

@@ -61,7 +61,7 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 
 	private final CacheOperationTimer timer;
 
-	private final ConcurrentHashMap<String, CompletableFuture<@Nullable Object>> loads = new ConcurrentHashMap<>();
+	private final LoadCoalescer loads = new LoadCoalescer();
 
 	private final Set<Class<?>> unencodableTypes = ConcurrentHashMap.newKeySet();
 
@@ -131,12 +131,10 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 	@Override
 	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
 		String redisKey = this.keys.redisKey(key);
-		return readAsync(redisKey, 0, System.nanoTime() + this.settings.timeoutNanos()).thenCompose((stored) -> {
-			if (stored != null) {
-				return CompletableFuture.completedFuture((T) fromStoreValue(stored));
-			}
-			return valueLoader.get().thenCompose((value) -> writeValue(redisKey, value).handle((r, ex) -> value));
-		});
+		return readAsync(redisKey, 0, System.nanoTime() + this.settings.timeoutNanos()).thenCompose((stored) -> (stored != null)
+				? CompletableFuture.completedFuture((T) fromStoreValue(stored))
+				: this.loads.loadAsync(redisKey,
+						() -> readAsync(redisKey, 0, System.nanoTime() + this.settings.timeoutNanos()).thenApply(this::toValueWrapper), valueLoader, (value) -> writeValue(redisKey, value)));
 	}
 
 	/**
@@ -251,43 +249,7 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 		if (cached != null) {
 			return (T) cached.get();
 		}
-		String redisKey = this.keys.redisKey(key);
-		CompletableFuture<@Nullable Object> load = new CompletableFuture<>();
-		CompletableFuture<@Nullable Object> running = this.loads.putIfAbsent(redisKey, load);
-		if (running != null) {
-			try {
-				return (T) running.get();
-			}
-			catch (ExecutionException ex) {
-				throw new ValueRetrievalException(key, valueLoader, ex.getCause());
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new ValueRetrievalException(key, valueLoader, ex);
-			}
-		}
-		try {
-			// A load that finished between our miss and taking its place stored its value: use it.
-			cached = get(key);
-			T value;
-			if (cached != null) {
-				value = (T) cached.get();
-			}
-			else {
-				value = valueLoader.call();
-				put(key, value);
-			}
-			load.complete(value);
-			return value;
-		}
-		catch (Throwable ex) {
-			// Any throwable, errors included, so that callers waiting for this load never hang.
-			load.completeExceptionally(ex);
-			throw new ValueRetrievalException(key, valueLoader, ex);
-		}
-		finally {
-			this.loads.remove(redisKey, load);
-		}
+		return this.loads.load(key, this.keys.redisKey(key), () -> get(key), valueLoader, (value) -> put(key, value));
 	}
 
 	// Writes
@@ -406,17 +368,19 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 	}
 
 	/**
-	 * The entry to store for a value, or {@code null} when it cannot be cached (not encodable, too
-	 * large, or a null the cache does not allow): then put evicts the key instead.
+	 * The entry to store for a value, or {@code null} when it cannot be cached (not encodable or too
+	 * large): then put evicts the key instead. A null the cache does not allow is refused.
+	 * @throws IllegalArgumentException for a null when null values are not allowed
 	 */
 	private @Nullable StoredEntry toEntry(@Nullable Object value) {
 		if (value == null && !isAllowNullValues()) {
-			this.statistics.recordNotCached();
-			logger.debug("Not caching null in cache '" + this.name + "', which does not allow null values");
-			return null;
+			// As every Spring cache does: a programming error, not a cache fault, so it is not hidden.
+			throw new IllegalArgumentException("Cache '" + this.name + "' is configured to not allow null values but null was provided. "
+					+ "Skip nulls with @Cacheable(unless = \"#result == null\") or set resilient-cache.allow-null-values=true.");
 		}
 		Version version = nextVersion();
-		if (value == null || value == NullValue.INSTANCE) {
+		// instanceof, not identity: a NullValue may be a copy (deserialized, or made by reflection).
+		if (value == null || value instanceof NullValue) {
 			return StoredEntry.nullValue(version);
 		}
 		byte[] payload;

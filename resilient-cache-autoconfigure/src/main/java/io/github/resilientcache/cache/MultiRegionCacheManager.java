@@ -13,6 +13,7 @@ import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.replication.HybridLogicalClock;
 import io.github.resilientcache.replication.Replicator;
 import io.github.resilientcache.routing.ReadRouter;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cache.Cache;
@@ -28,6 +29,11 @@ public class MultiRegionCacheManager implements CacheManager {
 	private static final java.time.Duration DEFAULT_MAX_DRIFT = java.time.Duration.ofSeconds(5);
 
 	private final Map<String, MultiRegionCache> caches = new ConcurrentHashMap<>();
+
+	/** The caches as handed out: wrapped for observation when there is an observation registry. */
+	private final Map<String, Cache> exposed = new ConcurrentHashMap<>();
+
+	private final @Nullable ObservationRegistry observations;
 
 	private final Regions regions;
 
@@ -69,36 +75,60 @@ public class MultiRegionCacheManager implements CacheManager {
 	 */
 	public MultiRegionCacheManager(Regions regions, Replicator replicator, ValueCodec codec, Function<String, CacheSettings> settings,
 			CacheOperationTimer timer, HybridLogicalClock clock) {
+		this(regions, replicator, codec, settings, timer, clock, ObservationRegistry.NOOP);
+	}
+
+	/**
+	 * Creates the manager.
+	 * @param regions the regions
+	 * @param replicator the write path
+	 * @param codec the value codec
+	 * @param settings the settings of each cache name
+	 * @param timer told how long each operation took
+	 * @param clock the clock that versions every write
+	 * @param observations where each cache operation is observed; caches are not wrapped when it is
+	 * a no-op registry
+	 */
+	public MultiRegionCacheManager(Regions regions, Replicator replicator, ValueCodec codec, Function<String, CacheSettings> settings,
+			CacheOperationTimer timer, HybridLogicalClock clock, ObservationRegistry observations) {
 		Assert.notNull(regions, "'regions' must not be null");
 		Assert.notNull(replicator, "'replicator' must not be null");
 		Assert.notNull(codec, "'codec' must not be null");
 		Assert.notNull(settings, "'settings' must not be null");
 		Assert.notNull(timer, "'timer' must not be null");
+		Assert.notNull(observations, "'observations' must not be null");
 		this.regions = regions;
 		this.router = new ReadRouter(regions, replicator.journal());
 		this.replicator = replicator;
 		this.clock = clock;
 		this.codec = codec;
 		this.settings = settings;
-		this.timer = timer;
+		this.observations = observations.isNoop() ? null : observations;
+		this.timer = (this.observations == null) ? timer : (cache, operation, region, nanos) -> {
+			ObservedCache.served(region);
+			timer.record(cache, operation, region, nanos);
+		};
 	}
 
 	@Override
 	public @Nullable Cache getCache(String name) {
-		MultiRegionCache cache = this.caches.get(name);
+		Cache cache = this.exposed.get(name);
 		if (cache != null) {
 			return cache;
 		}
 		CacheSettings settings = this.settings.apply(name).withProtection(this.protections.apply(name));
 		MultiRegionCache created = new MultiRegionCache(name, settings, this.router, this.replicator, this.clock,
 				settings.protection().codec(this.codec), this.timer);
-		cache = this.caches.putIfAbsent(name, created);
+		// Exposed first: a listener told of the cache below finds it in both maps.
+		Cache exposedCache = (this.observations != null) ? new ObservedCache(created, this.observations) : created;
+		cache = this.exposed.putIfAbsent(name, exposedCache);
 		if (cache != null) {
 			return cache;
 		}
+		this.caches.put(name, created);
 		// Outside any lock of the map: a listener may read the manager (its statistics) freely.
 		this.cacheCreatedListeners.forEach((listener) -> listener.accept(name));
-		return created;
+		return exposedCache;
 	}
 
 	/**
@@ -123,7 +153,7 @@ public class MultiRegionCacheManager implements CacheManager {
 
 	@Override
 	public Collection<String> getCacheNames() {
-		return Collections.unmodifiableSet(this.caches.keySet());
+		return Collections.unmodifiableSet(this.exposed.keySet());
 	}
 
 	/**

@@ -1,9 +1,12 @@
 package io.github.resilientcache.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.common.circuitbreaker.configuration.CircuitBreakerConfigCustomizer;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilientcache.cache.MultiRegionCacheManager;
 import io.github.resilientcache.region.Regions;
@@ -101,6 +104,98 @@ class ResilientCacheAutoConfigurationTests {
 				assertThat(west.getCircuitBreakerConfig().getSlidingWindowSize()).isEqualTo(20);
 				assertThat(context.getBean(CircuitBreakerRegistry.class).circuitBreaker("resilient-cache-west")).isSameAs(west);
 			});
+	}
+
+	@Test
+	void everyResilience4jInstanceSettingApplies() {
+		this.contextRunner.withPropertyValues(
+				"resilience4j.circuitbreaker.instances.resilient-cache-east.max-wait-duration-in-half-open-state=7s",
+				"resilience4j.circuitbreaker.instances.resilient-cache-east.ignore-exceptions=java.lang.IllegalArgumentException",
+				"resilience4j.circuitbreaker.instances.resilient-cache-east.record-exceptions=java.io.IOException,java.lang.IllegalStateException",
+				"resilience4j.circuitbreaker.instances.resilient-cache-east.permitted-number-of-calls-in-half-open-state=2")
+			.run((context) -> {
+				CircuitBreakerConfig east = context.getBean(Regions.class).get("east").circuitBreaker().getCircuitBreakerConfig();
+				assertThat(east.getMaxWaitDurationInHalfOpenState()).isEqualTo(Duration.ofSeconds(7));
+				assertThat(east.getPermittedNumberOfCallsInHalfOpenState()).isEqualTo(2);
+				assertThat(east.getIgnoreExceptionPredicate().test(new IllegalArgumentException())).isTrue();
+				assertThat(east.getRecordExceptionPredicate().test(new IllegalStateException())).isTrue();
+				assertThat(east.getRecordExceptionPredicate().test(new UnsupportedOperationException())).isFalse();
+				assertThat(east.getSlidingWindowSize()).as("the starter's default stays").isEqualTo(20);
+			});
+	}
+
+	@Test
+	void baseConfigOfTheInstanceAppliesOverTheStarterDefaults() {
+		this.contextRunner.withPropertyValues("resilience4j.circuitbreaker.configs.cache.sliding-window-size=40",
+				"resilience4j.circuitbreaker.configs.cache.failure-rate-threshold=30",
+				"resilience4j.circuitbreaker.instances.resilient-cache-east.base-config=cache",
+				"resilience4j.circuitbreaker.instances.resilient-cache-east.failure-rate-threshold=35")
+			.run((context) -> {
+				CircuitBreakerConfig east = context.getBean(Regions.class).get("east").circuitBreaker().getCircuitBreakerConfig();
+				assertThat(east.getSlidingWindowSize()).isEqualTo(40);
+				assertThat(east.getFailureRateThreshold()).isEqualTo(35f);
+				assertThat(east.getMinimumNumberOfCalls()).as("the starter's default stays").isEqualTo(10);
+			});
+	}
+
+	@Test
+	void configsDefaultOfResilience4jDoesNotApplyToRegions() {
+		this.contextRunner.withPropertyValues("resilience4j.circuitbreaker.configs.default.sliding-window-size=100",
+				"resilience4j.circuitbreaker.configs.default.record-exceptions=java.lang.UnsupportedOperationException")
+			.run((context) -> {
+				CircuitBreakerConfig east = context.getBean(Regions.class).get("east").circuitBreaker().getCircuitBreakerConfig();
+				assertThat(east.getSlidingWindowSize()).isEqualTo(20);
+				assertThat(east.getRecordExceptionPredicate().test(new IllegalStateException())).isTrue();
+			});
+	}
+
+	@Test
+	void breakerNeverHalfOpensOnATimerWhateverTheProperties() {
+		this.contextRunner
+			.withPropertyValues("resilience4j.circuitbreaker.instances.resilient-cache-east.automatic-transition-from-open-to-half-open-enabled=true")
+			.run((context) -> assertThat(context.getBean(Regions.class).get("east").circuitBreaker().getCircuitBreakerConfig()
+				.isAutomaticTransitionFromOpenToHalfOpenEnabled()).isFalse());
+	}
+
+	@Test
+	void customizerBeanOfTheRegionsBreakerApplies() {
+		this.contextRunner.withBean("eastBreakerCustomizer", CircuitBreakerConfigCustomizer.class,
+				() -> CircuitBreakerConfigCustomizer.of("resilient-cache-east", (builder) -> builder.slowCallRateThreshold(42)))
+			.run((context) -> assertThat(context.getBean(Regions.class).get("east").circuitBreaker().getCircuitBreakerConfig()
+				.getSlowCallRateThreshold()).isEqualTo(42f));
+	}
+
+	@Test
+	void failsNamingTheClosestSettingWhenARegionSettingIsMisspelled() {
+		this.contextRunner.withPropertyValues("resilient-cache.regions.west.adress=redis://127.0.0.1:2")
+			.run((context) -> assertFailure(context, "resilient-cache.regions.west.adress",
+					"'adress' is not a setting of a region. Did you mean 'address'?"));
+	}
+
+	@Test
+	void failsNamingTheClosestSettingWhenANestedRegionSettingIsMisspelled() {
+		this.contextRunner.withPropertyValues("resilient-cache.regions.west.sentinel.master=main")
+			.run((context) -> assertFailure(context, "resilient-cache.regions.west.sentinel.master", "Did you mean 'sentinel.master-name'?"));
+	}
+
+	@Test
+	void failsWithoutEchoingTheValueOfAnUnknownSetting() {
+		this.contextRunner.withPropertyValues("resilient-cache.regions.west.passwrod=s3cr3t-value").run((context) -> {
+			assertFailure(context, "resilient-cache.regions.west.passwrod", "Did you mean 'password'?");
+			assertThat(context.getStartupFailure()).rootCause().message().doesNotContain("s3cr3t-value");
+		});
+	}
+
+	@Test
+	void failsNamingTheClosestSettingWhenACacheSettingIsMisspelled() {
+		this.contextRunner.withPropertyValues("resilient-cache.caches.accounts.tll=5m")
+			.run((context) -> assertFailure(context, "resilient-cache.caches.accounts.tll", "Did you mean 'ttl'?"));
+	}
+
+	@Test
+	void listsTheSettingsWhenAnUnknownSettingIsNotCloseToAny() {
+		this.contextRunner.withPropertyValues("resilient-cache.regions.west.something-else=1")
+			.run((context) -> assertFailure(context, "resilient-cache.regions.west.something-else", "Settings of a region: address, "));
 	}
 
 	@Test

@@ -32,6 +32,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.beans.BeanUtils;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cache.Cache;
@@ -39,6 +40,7 @@ import org.springframework.cache.Cache.ValueRetrievalException;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.CachePut;
 import org.springframework.cache.annotation.Cacheable;
+import org.springframework.cache.support.NullValue;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -142,26 +144,34 @@ class MultiRegionCacheTests {
 	}
 
 	@Test
-	void nullValueIsNotCachedWhenNotAllowed() {
+	void cacheableMethodReturningNullFailsAsWithEverySpringCacheWhenNullsAreNotAllowed() {
 		this.contextRunner.withPropertyValues("resilient-cache.allow-null-values=false").run((context) -> {
 			AccountService service = context.getBean(AccountService.class);
-			assertThat(service.findNothing("n1")).isNull();
-			assertThat(service.findNothing("n1")).isNull();
-			assertThat(service.loads()).isEqualTo(2);
+			assertThatIllegalArgumentException().isThrownBy(() -> service.findNothing("n1"))
+				.withMessageContaining("Cache 'nothing' is configured to not allow null values")
+				.withMessageContaining("unless = \"#result == null\"");
 			assertThat(cache(context, "nothing").get("n1")).isNull();
 		});
 	}
 
 	@Test
-	void nullValueEvictsThePreviousValueWhenNullsAreNotAllowed() {
+	void putOfNullIsRefusedAndKeepsThePreviousValueWhenNullsAreNotAllowed() {
 		this.contextRunner.withPropertyValues("resilient-cache.allow-null-values=false").run((context) -> {
 			Cache cache = cache(context, "accounts");
 			cache.put("a1", "previous");
-			await().atMost(REPLICATION).until(() -> kindIn("west", "rc:accounts::a1") == StoredEntry.Kind.VALUE);
-			cache.put("a1", null);
-			assertThat(cache.get("a1")).isNull();
-			assertThat(kindIn("east", "rc:accounts::a1")).isEqualTo(StoredEntry.Kind.TOMBSTONE);
-			await().atMost(REPLICATION).until(() -> kindIn("west", "rc:accounts::a1") == StoredEntry.Kind.TOMBSTONE);
+			assertThatIllegalArgumentException().isThrownBy(() -> cache.put("a1", null))
+				.withMessageContaining("resilient-cache.allow-null-values=true");
+			assertThat(cache.get("a1")).isNotNull().extracting(Cache.ValueWrapper::get).isEqualTo("previous");
+		});
+	}
+
+	@Test
+	void putOfACopyOfNullValueStoresANull() {
+		this.contextRunner.run((context) -> {
+			Cache cache = cache(context, "accounts");
+			cache.put("a1", BeanUtils.instantiateClass(NullValue.class));
+			assertThat(entry("east", "rc:accounts::a1").kind()).isEqualTo(StoredEntry.Kind.NULL);
+			assertThat(cache.get("a1")).isNotNull().extracting(Cache.ValueWrapper::get).isNull();
 		});
 	}
 
@@ -436,6 +446,65 @@ class MultiRegionCacheTests {
 				.isEqualTo("loaded");
 			assertThat(cache.retrieve("r1")).succeedsWithin(Duration.ofSeconds(5))
 				.isInstanceOfSatisfying(Cache.ValueWrapper.class, (wrapper) -> assertThat(wrapper.get()).isEqualTo("loaded"));
+		});
+	}
+
+	@Test
+	void retrieveWithALoaderLoadsOncePerKeyUnderConcurrency() {
+		this.contextRunner.run((context) -> {
+			Cache cache = cache(context, "accounts");
+			int callers = 16;
+			int keys = 10;
+			AtomicInteger loads = new AtomicInteger();
+			ExecutorService executor = Executors.newFixedThreadPool(callers);
+			try {
+				for (int k = 0; k < keys; k++) {
+					String key = "s" + k;
+					CompletableFuture<String> value = new CompletableFuture<>();
+					CountDownLatch start = new CountDownLatch(1);
+					List<Future<CompletableFuture<String>>> calls = new ArrayList<>();
+					for (int c = 0; c < callers; c++) {
+						calls.add(executor.submit(() -> {
+							start.await();
+							return cache.retrieve(key, () -> {
+								loads.incrementAndGet();
+								return value;
+							});
+						}));
+					}
+					start.countDown();
+					List<CompletableFuture<String>> results = new ArrayList<>();
+					for (Future<CompletableFuture<String>> call : calls) {
+						results.add(call.get(5, TimeUnit.SECONDS));
+					}
+					// The load is held open until every caller has made its call: they all overlap it.
+					int loadsSoFar = k + 1;
+					await().atMost(Duration.ofSeconds(5)).until(() -> loads.get() == loadsSoFar);
+					value.complete("loaded-" + key);
+					for (CompletableFuture<String> result : results) {
+						assertThat(result).succeedsWithin(Duration.ofSeconds(5)).isEqualTo("loaded-" + key);
+					}
+				}
+			}
+			finally {
+				executor.shutdownNow();
+			}
+			assertThat(loads.get()).as("one load per key").isEqualTo(keys);
+			assertThat(cache.get("s0")).isNotNull().extracting(Cache.ValueWrapper::get).isEqualTo("loaded-s0");
+		});
+	}
+
+	@Test
+	void retrieveWithALoaderFailureReachesTheCallerAndALaterCallRetries() {
+		this.contextRunner.run((context) -> {
+			Cache cache = cache(context, "accounts");
+			IllegalStateException failure = new IllegalStateException("system of record unavailable");
+			assertThat(cache.retrieve("f1", () -> CompletableFuture.<String>failedFuture(failure))).failsWithin(Duration.ofSeconds(5))
+				.withThrowableThat()
+				.havingRootCause()
+				.isSameAs(failure);
+			assertThat(cache.retrieve("f1", () -> CompletableFuture.completedFuture("retried"))).succeedsWithin(Duration.ofSeconds(5))
+				.isEqualTo("retried");
 		});
 	}
 

@@ -17,7 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Starts, reads and stops load runs ({@code demo} profile): {@code POST /demo/load?rate=200&seconds=60}
  * starts one (202 Accepted; 409 while another runs), {@code GET /demo/load} shows the current or
- * last run's figures (404 before the first), {@code DELETE /demo/load} stops sending.
+ * last run's figures (204 No Content before the first), {@code DELETE /demo/load} stops sending.
  */
 @RestController
 @RequestMapping("/demo/load")
@@ -47,8 +47,9 @@ public class LoadController {
 	}
 
 	@GetMapping
-	public LoadFigures figures() {
-		return this.generator.figures().orElseThrow(() -> problem(HttpStatus.NOT_FOUND, "No load run yet: POST /demo/load?rate=200&seconds=60 starts one."));
+	public ResponseEntity<LoadFigures> figures() {
+		// No run yet is an expected state (the dashboard polls from the start), not an error.
+		return this.generator.figures().map(ResponseEntity::ok).orElseGet(() -> ResponseEntity.noContent().build());
 	}
 
 	@DeleteMapping

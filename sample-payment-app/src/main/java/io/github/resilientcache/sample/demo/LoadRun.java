@@ -43,6 +43,9 @@ final class LoadRun {
 
 	private volatile String state = "RUNNING";
 
+	/** Elapsed time when the run ended, {@code -1} while it is active: a finished run's clock stops. */
+	private volatile long endNanos = -1;
+
 	private volatile @Nullable String lastError;
 
 	LoadRun(int number, int rate, int seconds) {
@@ -59,7 +62,8 @@ final class LoadRun {
 	}
 
 	long elapsedNanos() {
-		return System.nanoTime() - this.startNanos;
+		long end = this.endNanos;
+		return (end >= 0) ? end : System.nanoTime() - this.startNanos;
 	}
 
 	boolean isDue() {
@@ -116,6 +120,10 @@ final class LoadRun {
 	}
 
 	void state(String state) {
+		if (!"RUNNING".equals(state) && !"DRAINING".equals(state) && this.endNanos < 0) {
+			// Frozen before the state says so: figures read after it never see the clock move on.
+			this.endNanos = System.nanoTime() - this.startNanos;
+		}
 		this.state = state;
 	}
 

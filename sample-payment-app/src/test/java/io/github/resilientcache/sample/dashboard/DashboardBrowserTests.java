@@ -13,6 +13,7 @@ import io.github.resilientcache.sample.support.PaymentAppTest;
 import io.github.resilientcache.sample.support.PaymentsApi;
 import io.github.resilientcache.sample.support.RegionControl;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,13 +57,22 @@ class DashboardBrowserTests {
 
 	private RegionControl control;
 
+	/**
+	 * Skips the browser tests where Chromium is absent (a newcomer's machine: the README's
+	 * {@code ./mvnw verify} must pass there), but fails them on CI ({@code CI=true}, which
+	 * {@code .ci/run} runs with after installing Chromium), so that they can never be skipped there
+	 * unnoticed.
+	 */
 	@BeforeAll
 	static void requireChromium() {
-		assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
-			.as("The dashboard test needs Debian's Chromium and its driver (%s, %s), which are not installed. "
-					+ "Install them with: apt-get update && apt-get install -y chromium chromium-driver "
-					+ "(.ci/run does this on CI).", CHROMIUM, CHROMEDRIVER)
-			.isTrue();
+		boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+		String missing = "Dashboard browser tests skipped: Debian's Chromium and its driver (" + CHROMIUM + ", " + CHROMEDRIVER
+				+ ") are not installed. To run them: apt-get update && apt-get install -y chromium chromium-driver";
+		if (!installed && !"true".equalsIgnoreCase(System.getenv("CI"))) {
+			System.err.println(missing);
+			Assumptions.abort(missing);
+		}
+		assertThat(installed).as(missing.replace("skipped", "required on CI (CI=true)")).isTrue();
 		// Names the driver, so that Selenium Manager never looks for (or downloads) one.
 		System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
 	}
