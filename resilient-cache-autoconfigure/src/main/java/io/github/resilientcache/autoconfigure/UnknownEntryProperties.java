@@ -55,12 +55,17 @@ final class UnknownEntryProperties {
 			return;
 		}
 		String setting = setting(name, first);
-		if (!valid.contains(setting)) {
+		if (!valid.contains(setting) && !inMap(setting, valid)) {
 			String closest = closest(setting, valid);
 			throw new InvalidConfigurationPropertyValueException(name.toString(), "(not shown)",
 					"'" + setting + "' is not a setting of " + entry + ((closest != null) ? ". Did you mean '" + closest + "'?" : ".")
 							+ " Settings of " + entry + ": " + String.join(", ", valid) + ".");
 		}
+	}
+
+	/** Whether a setting is an entry of a map-valued setting (such as {@code encryption.keys.<id>}). */
+	private static boolean inMap(String setting, Set<String> valid) {
+		return valid.stream().anyMatch((candidate) -> candidate.endsWith(".*") && setting.startsWith(candidate.substring(0, candidate.length() - 1)));
 	}
 
 	/** The setting a property names within its entry, list indexes left out. */
@@ -85,6 +90,10 @@ final class UnknownEntryProperties {
 			Class<?> propertyType = property.getPropertyType();
 			if (propertyType.getDeclaringClass() == ResilientCacheProperties.class) {
 				settings.addAll(settings(propertyType, name + "."));
+			}
+			else if (java.util.Map.class.isAssignableFrom(propertyType)) {
+				// A map's keys are the user's own names: any key below it is valid.
+				settings.add(name + ".*");
 			}
 			else {
 				settings.add(name);
