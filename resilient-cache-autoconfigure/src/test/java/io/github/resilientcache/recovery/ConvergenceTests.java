@@ -115,7 +115,9 @@ class ConvergenceTests {
 			ReconciliationResult check = east.getBean(AntiEntropyReconciler.class).reconcileNow();
 			System.out.printf("[figure] convergence: %d writes by 2 instances through 4 flaps, %d errors, east holds %d of west's "
 					+ "%d entries, anti-entropy after: %s%n", writes.get(), errors.get(), warm, peer.size(), check.describe());
-			assertThat(100.0 * warm / peer.size()).as("share of west's entries east holds").isGreaterThanOrEqualTo(99.0);
+			// West may hold nothing: a write no region took (both timed out on a starved machine) is
+			// repaired as a delete in both, which is right: its value is nowhere, an older one must go.
+			assertThat(peer.isEmpty() ? 100.0 : 100.0 * warm / peer.size()).as("share of west's entries east holds").isGreaterThanOrEqualTo(99.0);
 			assertThat(check.divergent()).as("divergent keys found by one anti-entropy run").isZero();
 		}));
 	}
