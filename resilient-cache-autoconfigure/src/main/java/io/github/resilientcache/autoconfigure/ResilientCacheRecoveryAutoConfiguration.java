@@ -36,9 +36,9 @@ public final class ResilientCacheRecoveryAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RegionRecovery resilientCacheRegionRecovery(Regions regions, ReplayJournal journal, JournalReplayer replayer,
+	RegionRecovery resilientCacheRegionRecovery(Regions regions, JournalReplayer replayer,
 			ApplicationEventPublisher events) {
-		return new RegionRecovery(regions, journal, replayer, (result) -> events.publishEvent(new RegionReplayedEvent(regions, result)));
+		return new RegionRecovery(regions, replayer, (result) -> events.publishEvent(new RegionReplayedEvent(regions, result)));
 	}
 
 	@Bean

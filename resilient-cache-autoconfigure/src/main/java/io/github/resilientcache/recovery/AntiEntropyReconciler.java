@@ -56,8 +56,6 @@ public final class AntiEntropyReconciler implements SmartLifecycle {
 
 	private final HybridLogicalClock clock;
 
-	private final String entryPattern;
-
 	private final Settings settings;
 
 	private final Consumer<ReconciliationResult> listener;
@@ -79,7 +77,6 @@ public final class AntiEntropyReconciler implements SmartLifecycle {
 		this.regions = regions;
 		this.clock = clock;
 		this.keys = regions.keys();
-		this.entryPattern = this.keys.entryPattern();
 		// A batch never asks the rate limiter for more permits than one period grants.
 		this.settings = new Settings(settings.enabled(), settings.interval(), Math.min(settings.batchSize(), settings.maxKeysPerSecond()),
 				settings.maxKeysPerSecond(), settings.tombstoneTtl());

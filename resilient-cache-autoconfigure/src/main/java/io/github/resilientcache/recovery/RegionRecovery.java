@@ -12,7 +12,6 @@ import java.util.function.Consumer;
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionState;
 import io.github.resilientcache.region.Regions;
-import io.github.resilientcache.replication.ReplayJournal;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -37,8 +36,6 @@ public final class RegionRecovery {
 
 	private final Regions regions;
 
-	private final ReplayJournal journal;
-
 	private final JournalReplayer replayer;
 
 	private final Map<String, ReplayResult> lastResults = new ConcurrentHashMap<>();
@@ -54,13 +51,11 @@ public final class RegionRecovery {
 	/**
 	 * Creates the recovery.
 	 * @param regions the regions
-	 * @param journal the journal
 	 * @param replayer what replays a region's journal
 	 * @param listener told of every replay's result, on the thread that ran it
 	 */
-	public RegionRecovery(Regions regions, ReplayJournal journal, JournalReplayer replayer, Consumer<ReplayResult> listener) {
+	public RegionRecovery(Regions regions, JournalReplayer replayer, Consumer<ReplayResult> listener) {
 		this.regions = regions;
-		this.journal = journal;
 		this.replayer = replayer;
 		this.listener = listener;
 	}
@@ -283,12 +278,5 @@ public final class RegionRecovery {
 		return this.lastResyncs.get(region);
 	}
 
-	/**
-	 * The replay journal.
-	 * @return the journal
-	 */
-	ReplayJournal journal() {
-		return this.journal;
-	}
 
 }

@@ -363,15 +363,6 @@ public final class RegionStore {
 	}
 
 	/**
-	 * Deletes a key whatever it holds: used for a replay when no region holds the key any more.
-	 * @param key the Redis key
-	 * @return the number of keys deleted
-	 */
-	public CompletionStage<Long> delete(String key) {
-		return this.client.getKeys().unlinkAsync(key);
-	}
-
-	/**
 	 * Deletes a key only if it still holds the given bytes: used for undecodable entries, so that
 	 * a good entry written since they were read (typically the reload their miss caused) is kept.
 	 * @param key the Redis key

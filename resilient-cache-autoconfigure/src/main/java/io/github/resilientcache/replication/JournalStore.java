@@ -184,13 +184,4 @@ public final class JournalStore {
 		return holder.getMap(this.keys.setAsideJournalKey(target), StringCodec.INSTANCE).fastRemoveAsync(key);
 	}
 
-	/**
-	 * Drops a target's journal and resync flag in a holder, after a full resync made them moot.
-	 * @param holder the holder region's client
-	 * @param target the target region
-	 */
-	public void reset(RedissonClient holder, String target) {
-		holder.getKeys().delete(journalKey(target), resyncKey(target));
-	}
-
 }

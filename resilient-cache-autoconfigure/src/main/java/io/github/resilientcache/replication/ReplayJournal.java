@@ -353,15 +353,6 @@ public final class ReplayJournal {
 	}
 
 	/**
-	 * The pattern of a clear marker.
-	 * @param key a journaled key
-	 * @return the pattern, or {@code null} if the key is not a clear marker
-	 */
-	public static @Nullable String clearedPattern(String key) {
-		return key.startsWith(CLEAR) ? key.substring(CLEAR.length()) : null;
-	}
-
-	/**
 	 * What replaying a key does to the region that missed it.
 	 */
 	public enum Repair {

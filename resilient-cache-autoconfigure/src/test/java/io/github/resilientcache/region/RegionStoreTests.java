@@ -222,11 +222,11 @@ class RegionStoreTests {
 	// Deletion
 
 	@Test
-	void deleteRemovesTheKeyWhateverItHolds() {
+	void deleteUnlessNewerRemovesAKeyThatHoldsNoEntry() {
 		redis().command("SET", KEY, "not an entry");
-		assertThat(join(store.delete(KEY))).isEqualTo(1);
+		assertThat(join(store.deleteUnlessNewer(KEY, new Version(10, "east")))).isTrue();
 		assertThat(redis().command("EXISTS", KEY)).isEqualTo(0L);
-		assertThat(join(store.delete(KEY))).isZero();
+		assertThat(join(store.deleteUnlessNewer(KEY, new Version(10, "east")))).isFalse();
 	}
 
 	@Test
