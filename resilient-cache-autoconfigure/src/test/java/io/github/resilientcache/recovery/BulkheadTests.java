@@ -44,7 +44,7 @@ class BulkheadTests {
 			AccountService service = context.getBean(AccountService.class);
 			Regions all = context.getBean(Regions.class);
 			Region west = all.get("west");
-			await().atMost(Duration.ofSeconds(10)).until(() -> all.all().stream().allMatch((r) -> r.state() == RegionState.UP));
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(all));
 			List<String> westBreaker = new ArrayList<>();
 			west.circuitBreaker().getEventPublisher().onStateTransition((event) -> westBreaker.add(event.getStateTransition().toString()));
 			AtomicInteger errors = new AtomicInteger();

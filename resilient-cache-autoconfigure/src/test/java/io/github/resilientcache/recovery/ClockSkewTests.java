@@ -38,7 +38,7 @@ class ClockSkewTests {
 		instance(2_000).run((x) -> instance(0).run((y) -> {
 			AccountService writer = x.getBean(AccountService.class);
 			AccountService evicter = y.getBean(AccountService.class);
-			await().atMost(Duration.ofSeconds(10)).until(() -> y.getBean(Regions.class).all().stream().allMatch((r) -> r.state() == RegionState.UP));
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(y.getBean(Regions.class)));
 			int stale = 0;
 			for (int i = 0; i < KEYS; i++) {
 				String id = "skew-" + i;

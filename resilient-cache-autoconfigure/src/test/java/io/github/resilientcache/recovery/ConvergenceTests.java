@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.github.resilientcache.region.RegionState;
 import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.test.RedisRegions;
 import io.github.resilientcache.testapp.AccountService;
@@ -101,8 +100,8 @@ class ConvergenceTests {
 			assertThat(errors).as("no error reached the callers").hasValue(0);
 			Regions eastRegions = east.getBean(Regions.class);
 			Regions westRegions = west.getBean(Regions.class);
-			await().atMost(Duration.ofSeconds(40)).until(() -> eastRegions.all().stream().allMatch((r) -> r.state() == RegionState.UP)
-					&& westRegions.all().stream().allMatch((r) -> r.state() == RegionState.UP));
+			await().atMost(Duration.ofSeconds(40)).until(() -> TestApplications.allUp(eastRegions)
+					&& TestApplications.allUp(westRegions));
 			await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
 				for (int i = 0; i < KEYS; i++) {
 					String key = "rc:accounts::conv-" + i;

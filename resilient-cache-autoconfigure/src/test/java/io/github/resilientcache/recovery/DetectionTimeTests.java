@@ -49,7 +49,7 @@ class DetectionTimeTests {
 		TestApplications.runner(regions, "east").run((context) -> {
 			AccountService service = context.getBean(AccountService.class);
 			Regions all = context.getBean(Regions.class);
-			await().atMost(Duration.ofSeconds(10)).until(() -> all.all().stream().allMatch((r) -> r.state() == RegionState.UP));
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(all));
 			AtomicBoolean running = new AtomicBoolean(true);
 			AtomicInteger errors = new AtomicInteger();
 			ExecutorService load = Executors.newFixedThreadPool(2);

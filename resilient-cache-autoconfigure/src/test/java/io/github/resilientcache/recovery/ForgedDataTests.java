@@ -38,7 +38,7 @@ class ForgedDataTests {
 			AccountService service = context.getBean(AccountService.class);
 			Regions all = context.getBean(Regions.class);
 			ReplayJournal journal = context.getBean(ReplayJournal.class);
-			await().atMost(Duration.ofSeconds(10)).until(() -> all.all().stream().allMatch((r) -> r.state() == RegionState.UP));
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(all));
 			for (int i = 0; i < 10; i++) {
 				service.find("forge-" + i);
 			}
@@ -63,7 +63,7 @@ class ForgedDataTests {
 	void forgedStatusMessagesAreIgnoredAndSignedOnesApplied() {
 		instance().run((a) -> instance().run((b) -> {
 			Regions regionsB = b.getBean(Regions.class);
-			await().atMost(Duration.ofSeconds(10)).until(() -> regionsB.all().stream().allMatch((r) -> r.state() == RegionState.UP));
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(regionsB));
 			RegionStatusBroadcaster broadcaster = b.getBean(RegionStatusBroadcaster.class);
 			regions.get("east").command("PUBLISH", "rc:region-status", "v1\twest\tUP\tOFFLINE\tmallory\tunsigned");
 			regions.get("east").command("PUBLISH", "rc:region-status", "v1\twest\tUP\tOFFLINE\tmallory\tbadly signed\t00ff");

@@ -3,7 +3,6 @@ package io.github.resilientcache.recovery;
 import java.math.BigDecimal;
 import java.time.Duration;
 
-import io.github.resilientcache.region.RegionState;
 import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.test.RedisRegions;
 import io.github.resilientcache.testapp.AccountService;
@@ -30,7 +29,7 @@ class GracefulStopTests {
 		TestApplications.runner(regions, "east").run((context) -> {
 			AccountService service = context.getBean(AccountService.class);
 			Regions all = context.getBean(Regions.class);
-			await().atMost(Duration.ofSeconds(10)).until(() -> all.all().stream().allMatch((r) -> r.state() == RegionState.UP));
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(all));
 			context.getBean(RegionRecovery.class).takeOffline(all.get("west"), "maintenance");
 			for (int i = 0; i < KEYS; i++) {
 				service.setBalance("stop-" + i, BigDecimal.valueOf(i));

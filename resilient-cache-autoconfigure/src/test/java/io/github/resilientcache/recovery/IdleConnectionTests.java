@@ -51,7 +51,7 @@ class IdleConnectionTests {
 			LongAdder hints = new LongAdder();
 			all.all().forEach((region) -> region.addHintListener((what) -> hints.increment()));
 			AccountService service = context.getBean(AccountService.class);
-			await().atMost(Duration.ofSeconds(10)).until(() -> all.all().stream().allMatch((r) -> r.state() == RegionState.UP));
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(all));
 			regions.names().forEach((name) -> regions.get(name).command("CONFIG", "SET", "timeout", "1"));
 			AtomicInteger calls = new AtomicInteger();
 			AtomicInteger wrong = new AtomicInteger();
@@ -61,7 +61,7 @@ class IdleConnectionTests {
 				if (!service.find(id).equals(service.current(id))) {
 					wrong.incrementAndGet();
 				}
-				return all.all().stream().allMatch((r) -> r.state() == RegionState.UP);
+				return TestApplications.allUp(all);
 			});
 			StateLog log = context.getBean(StateLog.class);
 			System.out.printf("[figure] idle-closing server (timeout 1) for %d s: %d lost connections (hints), %d calls, %d spurious OPENs%n",
@@ -80,11 +80,11 @@ class IdleConnectionTests {
 			LongAdder hints = new LongAdder();
 			all.all().forEach((region) -> region.addHintListener((what) -> hints.increment()));
 			AccountService service = context.getBean(AccountService.class);
-			await().atMost(Duration.ofSeconds(10)).until(() -> all.all().stream().allMatch((r) -> r.state() == RegionState.UP));
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(all));
 			service.find("keep-1");
 			regions.names().forEach((name) -> regions.get(name).command("CONFIG", "SET", "timeout", "2"));
 			await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofSeconds(1))
-				.until(() -> service.find("keep-1") != null && all.all().stream().allMatch((r) -> r.state() == RegionState.UP));
+				.until(() -> service.find("keep-1") != null && TestApplications.allUp(all));
 			assertThat(hints.sum()).as("no connection closed while the keep-alive PING runs").isZero();
 			assertThat(context.getBean(StateLog.class).afterFirstUp("east")).isEmpty();
 		});
@@ -97,7 +97,7 @@ class IdleConnectionTests {
 			LongAdder hints = new LongAdder();
 			all.all().forEach((region) -> region.addHintListener((what) -> hints.increment()));
 			AccountService service = context.getBean(AccountService.class);
-			await().atMost(Duration.ofSeconds(10)).until(() -> all.all().stream().allMatch((r) -> r.state() == RegionState.UP));
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(all));
 			for (int round = 0; round < 5; round++) {
 				String id = "kill-" + round;
 				service.find(id);

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 
-import io.github.resilientcache.region.RegionState;
 import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.test.RedisRegions;
 import io.github.resilientcache.testapp.AccountService;
@@ -37,7 +36,7 @@ class NamespaceTests {
 		application("payments").run((payments) -> application("ledger").run((ledger) -> {
 			AccountService paymentsService = payments.getBean(AccountService.class);
 			AccountService ledgerService = ledger.getBean(AccountService.class);
-			await().atMost(Duration.ofSeconds(10)).until(() -> ledger.getBean(Regions.class).all().stream().allMatch((r) -> r.state() == RegionState.UP));
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(ledger.getBean(Regions.class)));
 			paymentsService.setBalance("a1", BigDecimal.ONE);
 			ledgerService.setBalance("a1", BigDecimal.TEN);
 			assertThat(regions.get("east").command("GET", "payments:accounts::a1")).asString().contains("\"id\":\"a1\",\"balance\":[\"java.math.BigDecimal\",1]");

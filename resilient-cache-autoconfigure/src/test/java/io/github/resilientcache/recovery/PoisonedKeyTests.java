@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.time.Duration;
 
 import io.github.resilientcache.region.Region;
-import io.github.resilientcache.region.RegionState;
 import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.replication.ReplayJournal;
 import io.github.resilientcache.test.RedisRegions;
@@ -32,7 +31,7 @@ class PoisonedKeyTests {
 			AccountService service = context.getBean(AccountService.class);
 			Regions all = context.getBean(Regions.class);
 			ReplayJournal journal = context.getBean(ReplayJournal.class);
-			await().atMost(Duration.ofSeconds(10)).until(() -> all.all().stream().allMatch((r) -> r.state() == RegionState.UP));
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(all));
 			for (int round = 0; round < 3; round++) {
 				for (String key : new String[] { "hash", "list", "put", "garbage" }) {
 					regions.get("east").command("DEL", "rc:accounts::" + key);

@@ -32,7 +32,7 @@ class ThreeRegionTests {
 		TestApplications.runner(regions, "east").withBean(StateLog.class).run((context) -> {
 			AccountService service = context.getBean(AccountService.class);
 			Regions all = context.getBean(Regions.class);
-			await().atMost(Duration.ofSeconds(10)).until(() -> all.all().stream().allMatch((r) -> r.state() == RegionState.UP));
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(all));
 			for (int i = 0; i < KEYS; i++) {
 				service.find("three-" + i);
 			}
@@ -59,7 +59,7 @@ class ThreeRegionTests {
 			assertThat(service.loads() - loadsBefore).as("north served what it holds").isLessThanOrEqualTo(KEYS / 2);
 			regions.get("east").start();
 			regions.get("west").start();
-			await().atMost(Duration.ofSeconds(30)).until(() -> all.all().stream().allMatch((r) -> r.state() == RegionState.UP));
+			await().atMost(Duration.ofSeconds(30)).until(() -> TestApplications.allUp(all));
 			for (int i = 0; i < KEYS; i++) {
 				String id = "three-" + i;
 				if (!service.find(id).equals(service.current(id))) {

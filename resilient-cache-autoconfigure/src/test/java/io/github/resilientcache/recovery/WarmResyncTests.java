@@ -73,7 +73,7 @@ class WarmResyncTests {
 	}
 
 	private static void fill(AccountService service, Regions all) {
-		await().atMost(Duration.ofSeconds(10)).until(() -> all.all().stream().allMatch((r) -> r.state() == RegionState.UP));
+		await().atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(all));
 		for (int i = 0; i < KEYS; i++) {
 			service.find("warm-" + i);
 		}

@@ -6,6 +6,8 @@ import java.util.List;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilientcache.autoconfigure.ResilientCacheAutoConfiguration;
 import io.github.resilientcache.autoconfigure.ResilientCacheRecoveryAutoConfiguration;
+import io.github.resilientcache.region.RegionState;
+import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.test.RedisRegions;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -70,6 +72,16 @@ public final class TestApplications {
 		properties.add("resilient-cache.local-region=" + local);
 		properties.addAll(TEST_SETTINGS);
 		return properties;
+	}
+
+	/**
+	 * Whether every region of an instance is UP (regions start OPEN and serve once probed and
+	 * reconciled).
+	 * @param regions the instance's regions
+	 * @return whether all serve
+	 */
+	public static boolean allUp(Regions regions) {
+		return regions.all().stream().allMatch((region) -> region.state() == RegionState.UP);
 	}
 
 	@Configuration(proxyBeanMethods = false)
