@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
@@ -15,7 +16,6 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilientcache.region.KeySpace;
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionStore;
-import io.github.resilientcache.region.StoredEntry;
 import io.github.resilientcache.region.Version;
 import io.github.resilientcache.replication.HybridLogicalClock;
 import org.jspecify.annotations.Nullable;
@@ -27,17 +27,19 @@ import org.jspecify.annotations.Nullable;
  * <ol>
  * <li>every entry of the peer (values and tombstones, with their versions and remaining times to
  * live) is copied under the version rule: newer wins, never older;</li>
- * <li>every entry of the target that the peer did not hold is deleted, unless it was written
- * since the resync began (a live write the region took while {@code RECOVERING}). The peer's keys
- * are remembered from the first pass (up to a million; beyond, the peer is asked again).</li>
+ * <li>every entry the target held before the copy that the peer did not hold is deleted, unless it
+ * was written since the resync began (a live write the region took while {@code RECOVERING}). The
+ * target's keys are listed before the copy (up to a million; beyond, the target is scanned again
+ * afterwards and the peer asked page by page).</li>
  * </ol>
+ * A page is written into the target while the next is read from the peer.
  * Entries stamped too far ahead of the clock are not copied.
  */
 final class PeerResync {
 
 	private static final long BATCH_TIMEOUT_SECONDS = 30;
 
-	/** Peer keys kept in memory for the second pass; past this the second pass reads the peer again. */
+	/** Target keys kept in memory for the delete pass; past this the target is scanned again. */
 	private static final int MAX_REMEMBERED_KEYS = 1_000_000;
 
 	private final KeySpace keys;
@@ -60,54 +62,121 @@ final class PeerResync {
 	}
 
 	Copied copy(Region peer, Region target, Version startVersion) {
+		// What the target holds before the copy, so that what the peer lacks can be deleted
+		// afterwards without a second scan of everything copied (a rebuilt region usually starts
+		// empty or from an older snapshot). Keys written from now on are live writes, newer than
+		// the start, which the delete keeps anyway. Past the bound, the target is scanned again.
+		Set<String> stale = new HashSet<>();
+		Iterator<String> scan = target.direct().scan(this.keys.entryPattern(), this.batchSize);
+		for (List<String> page = next(scan); !page.isEmpty() && stale != null; page = next(scan)) {
+			stale.addAll(page);
+			if (stale.size() > MAX_REMEMBERED_KEYS) {
+				stale = null;
+			}
+		}
 		long peerKeys = 0;
 		long copied = 0;
-		// The peer's keys, so that the second pass need not ask the peer again (up to a bound).
-		Set<String> seen = new HashSet<>();
-		boolean remembered = true;
-		Iterator<String> scan = peer.direct().scan(this.keys.entryPattern(), this.batchSize);
-		for (List<String> page = next(scan); !page.isEmpty(); page = next(scan)) {
-			this.rateLimiter.acquirePermission(page.size());
-			List<RegionStore.@Nullable RawEntry> read = join(peer.direct().getWithTtl(page));
+		// Each page is written into the target while the next one is read from the peer: two
+		// servers, two round trips in flight.
+		CompletableFuture<Long> writing = CompletableFuture.completedFuture(0L);
+		PeerPages pages = new PeerPages(peer);
+		for (Map<String, RegionStore.RawEntry> page = pages.next(); page != null; page = pages.next()) {
+			this.rateLimiter.acquirePermission(Math.max(1, page.size()));
 			Map<String, RegionStore.RawEntry> entries = new LinkedHashMap<>();
-			for (int i = 0; i < page.size(); i++) {
-				RegionStore.RawEntry raw = read.get(i);
-				StoredEntry entry = (raw != null) ? raw.entry() : null;
-				if (entry != null && this.clock.isTrusted(entry.version().stamp())) {
-					entries.put(page.get(i), raw);
+			page.forEach((key, raw) -> {
+				Version version = raw.version();
+				if (version != null && this.clock.isTrusted(version.stamp())) {
+					entries.put(key, raw);
 				}
-			}
+			});
 			peerKeys += entries.size();
-			if (remembered && seen.size() + page.size() <= MAX_REMEMBERED_KEYS) {
-				seen.addAll(page);
+			if (stale != null) {
+				page.keySet().forEach(stale::remove);
 			}
-			else {
-				remembered = false;
-				seen.clear();
-			}
-			copied += join(target.direct().writeAll(entries));
+			copied += join(writing);
+			writing = target.direct().writeAll(entries);
 		}
+		copied += join(writing);
+		long deleted = (stale != null) ? deleteAll(target, new ArrayList<>(stale), startVersion) : deleteAbsent(peer, target, startVersion);
+		return new Copied(peerKeys, copied, deleted);
+	}
+
+	private long deleteAll(Region target, List<String> absent, Version startVersion) {
 		long deleted = 0;
-		scan = target.direct().scan(this.keys.entryPattern(), this.batchSize);
+		for (int from = 0; from < absent.size(); from += this.batchSize) {
+			List<String> page = absent.subList(from, Math.min(absent.size(), from + this.batchSize));
+			this.rateLimiter.acquirePermission(page.size());
+			deleted += join(target.direct().deleteAllUnlessNewer(page, startVersion));
+		}
+		return deleted;
+	}
+
+	/** The target held too many keys to remember: scan it again and ask the peer page by page. */
+	private long deleteAbsent(Region peer, Region target, Version startVersion) {
+		long deleted = 0;
+		Iterator<String> scan = target.direct().scan(this.keys.entryPattern(), this.batchSize);
 		for (List<String> page = next(scan); !page.isEmpty(); page = next(scan)) {
 			this.rateLimiter.acquirePermission(page.size());
+			List<RegionStore.@Nullable RawEntry> inPeer = join(peer.direct().getWithTtl(page));
 			List<String> absent = new ArrayList<>();
-			if (remembered) {
-				page.stream().filter((key) -> !seen.contains(key)).forEach(absent::add);
-			}
-			else {
-				List<RegionStore.@Nullable RawEntry> inPeer = join(peer.direct().getWithTtl(page));
-				for (int i = 0; i < page.size(); i++) {
-					if (inPeer.get(i) == null) {
-						absent.add(page.get(i));
-					}
+			for (int i = 0; i < page.size(); i++) {
+				if (inPeer.get(i) == null) {
+					absent.add(page.get(i));
 				}
 			}
 			if (!absent.isEmpty()) {
 				deleted += join(target.direct().deleteAllUnlessNewer(absent, startVersion));
 			}
 		}
-		return new Copied(peerKeys, copied, deleted);
+		return deleted;
+	}
+
+	/**
+	 * The peer's entries of this application, page by page: on a single server or a Sentinel
+	 * primary, one script call per page scans and reads; on a Cluster, a SCAN page, then a
+	 * pipelined read of its keys.
+	 */
+	private final class PeerPages {
+
+		private final Region peer;
+
+		private final @Nullable Iterator<String> scan;
+
+		private @Nullable String cursor = "0";
+
+		PeerPages(Region peer) {
+			this.peer = peer;
+			this.scan = peer.direct().scansEntries() ? null : peer.direct().scan(PeerResync.this.keys.entryPattern(), PeerResync.this.batchSize);
+		}
+
+		/** The next page, keyed by Redis key; {@code null} after the last. */
+		@Nullable Map<String, RegionStore.RawEntry> next() {
+			if (this.scan != null) {
+				List<String> keys = PeerResync.this.next(this.scan);
+				if (keys.isEmpty()) {
+					return null;
+				}
+				List<RegionStore.@Nullable RawEntry> read = join(this.peer.direct().getWithTtl(keys));
+				Map<String, RegionStore.RawEntry> page = new LinkedHashMap<>();
+				for (int i = 0; i < keys.size(); i++) {
+					RegionStore.RawEntry raw = read.get(i);
+					if (raw != null) {
+						page.put(keys.get(i), raw);
+					}
+				}
+				return page;
+			}
+			if (this.cursor == null) {
+				return null;
+			}
+			RegionStore.EntryPage read = join(
+					this.peer.direct().scanWithTtl(this.cursor, PeerResync.this.keys.entryPattern(), PeerResync.this.batchSize));
+			this.cursor = "0".equals(read.cursor()) ? null : read.cursor();
+			Map<String, RegionStore.RawEntry> page = new LinkedHashMap<>(read.entries());
+			page.keySet().removeIf((key) -> PeerResync.this.keys.cacheOf(key) == null);
+			return page;
+		}
+
 	}
 
 	/** The next page of entry keys of this application (the pattern can match foreign keys). */
@@ -122,7 +191,7 @@ final class PeerResync {
 		return page;
 	}
 
-	private static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
+	private static <T> T join(CompletableFuture<T> future) {
 		return future.orTimeout(BATCH_TIMEOUT_SECONDS, TimeUnit.SECONDS).join();
 	}
 

@@ -1,13 +1,20 @@
 package io.github.resilientcache.region;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.BatchOptions;
@@ -15,6 +22,7 @@ import org.redisson.api.RBatch;
 import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisNoScriptException;
 import org.redisson.client.codec.ByteArrayCodec;
 
 /**
@@ -190,34 +198,90 @@ public final class RegionStore {
 			""";
 
 	/**
-	 * CONDITIONAL_SET for every key of KEYS in one call: ARGV[1] is the largest trusted stamp, then
-	 * four arguments per key (kind, payload, ttl, version). Returns how many were applied.
+	 * One SCAN page with the entries it found: {cursor, key, value, pttl, ...}, skipping keys of
+	 * another Redis type. ARGV: cursor, pattern, count. Keys and values never cross the network twice.
 	 */
-	private static final String CONDITIONAL_SET_ALL = NOT_OLDER + """
+	private static final String SCAN_WITH_TTL = """
+			local r = redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', tonumber(ARGV[3]))
+			local out = {r[1]}
+			for _, key in ipairs(r[2]) do
+			  local value = redis.pcall('GET', key)
+			  if type(value) == 'string' then
+			    out[#out + 1] = key
+			    out[#out + 1] = value
+			    out[#out + 1] = redis.call('PTTL', key)
+			  end
+			end
+			return out
+			""";
+
+	/**
+	 * Copies entries read from another region, unchanged, for every key of KEYS in one call: ARGV[1]
+	 * is the largest trusted stamp, then two arguments per key (the stored bytes, checked by the
+	 * caller, and the ttl). An absent key is written at once ({@code SET NX}: a rebuilt region is
+	 * often empty); a key keeps what it holds when that is a trusted entry of the same or a newer
+	 * version. Returns how many were applied.
+	 */
+	private static final String COPY_ALL = NOT_OLDER + """
+			local function set(key, raw, ttl, nx)
+			  if ttl > 0 then
+			    if nx then return redis.call('SET', key, raw, 'PX', ttl, 'NX') end
+			    return redis.call('SET', key, raw, 'PX', ttl)
+			  end
+			  if nx then return redis.call('SET', key, raw, 'NX') end
+			  return redis.call('SET', key, raw)
+			end
 			local applied = 0
 			for i = 1, #KEYS do
-			  local a = 1 + (i - 1) * 4
-			  local cur = redis.pcall('GET', KEYS[i])
-			  if type(cur) == 'table' and cur.err then
-			    redis.call('UNLINK', KEYS[i])
-			    cur = false
-			  end
-			  local keep = false
-			  if cur then
-			    local nl = string.find(cur, '\\n', 2, true)
-			    if nl and nl > 18 then
-			      local v = string.sub(cur, 2, nl - 1)
-			      keep = not_older(ARGV[1], string.sub(v, 1, 16)) and not_older(v, ARGV[a + 4])
-			    end
-			  end
-			  if not keep then
-			    local entry = ARGV[a + 1] .. ARGV[a + 4] .. '\\n' .. ARGV[a + 2]
-			    local ttl = tonumber(ARGV[a + 3])
-			    if ttl > 0 then redis.call('SET', KEYS[i], entry, 'PX', ttl) else redis.call('SET', KEYS[i], entry) end
+			  local raw = ARGV[i * 2]
+			  local inl = string.find(raw, '\\n', 2, true)
+			  local ttl = tonumber(ARGV[i * 2 + 1])
+			  if not inl or inl < 19 then
+			    -- not an entry of this format: never copied
+			  elseif set(KEYS[i], raw, ttl, true) then
 			    applied = applied + 1
+			  else
+			    local cur = redis.pcall('GET', KEYS[i])
+			    if type(cur) == 'table' and cur.err then
+			      redis.call('UNLINK', KEYS[i])
+			      cur = false
+			    end
+			    local keep = false
+			    if cur then
+			      local nl = string.find(cur, '\\n', 2, true)
+			      if nl and nl > 18 then
+			        local v = string.sub(cur, 2, nl - 1)
+			        keep = not_older(ARGV[1], string.sub(v, 1, 16)) and not_older(v, string.sub(raw, 2, inl - 1))
+			      end
+			    end
+			    if not keep then
+			      set(KEYS[i], raw, ttl, false)
+			      applied = applied + 1
+			    end
 			  end
 			end
 			return applied
+			""";
+
+	/**
+	 * DELETE_UNLESS_NEWER for every key of KEYS in one call (ARGV as for one key). Returns how many
+	 * were deleted.
+	 */
+	private static final String DELETE_ALL_UNLESS_NEWER = NOT_OLDER + """
+			local deleted = 0
+			for i = 1, #KEYS do
+			  local cur = redis.pcall('GET', KEYS[i])
+			  local keep = not cur
+			  if type(cur) == 'string' then
+			    local nl = string.find(cur, '\\n', 2, true)
+			    if nl and nl > 18 then
+			      local v = string.sub(cur, 2, nl - 1)
+			      keep = not_older(ARGV[2], string.sub(v, 1, 16)) and not_older(v, ARGV[1]) and v ~= ARGV[1]
+			    end
+			  end
+			  if not keep then deleted = deleted + redis.call('UNLINK', KEYS[i]) end
+			end
+			return deleted
 			""";
 
 	/**
@@ -236,6 +300,9 @@ public final class RegionStore {
 	private final LongSupplier maxTrustedStamp;
 
 	private final boolean cluster;
+
+	/** The SHA-1 of each script sent in batches, computed once. */
+	private final Map<String, String> shas = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the store of a region.
@@ -383,7 +450,9 @@ public final class RegionStore {
 		if (!this.cluster && !keys.isEmpty()) {
 			// One script call for the whole page: on a single server or a Sentinel primary every key
 			// lives on the same node.
-			CompletionStage<List<Object>> all = this.script.evalShaAsync(keys.get(0), RScript.Mode.READ_WRITE, sha(GET_ALL_WITH_TTL),
+			// Through Redisson's script cache: EVALSHA, and the script loaded only when the server
+			// answers NOSCRIPT (a restart emptied its cache). READ_WRITE: Redis 6.2 lacks EVALSHA_RO.
+			CompletionStage<List<Object>> all = this.script.evalAsync(keys.get(0), RScript.Mode.READ_WRITE, GET_ALL_WITH_TTL,
 					RScript.ReturnType.LIST, new ArrayList<>(keys));
 			return all.toCompletableFuture().thenApply((list) -> {
 				List<@Nullable RawEntry> entries = new ArrayList<>(keys.size());
@@ -395,30 +464,30 @@ public final class RegionStore {
 				return entries;
 			});
 		}
-		RBatch batch = this.client.createBatch(BatchOptions.defaults());
-		RScriptAsync batchScript = batch.getScript(ByteArrayCodec.INSTANCE);
-		List<CompletableFuture<List<Object>>> reads = new ArrayList<>(keys.size());
-		String sha = sha(GET_WITH_TTL);
-		for (String key : keys) {
-			// READ_WRITE: Redisson sends a read-only EVALSHA as EVALSHA_RO, which Redis 6.2 lacks.
-			reads.add(batchScript.<List<Object>>evalShaAsync(key, RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LIST, List.of(key))
-				.toCompletableFuture());
-		}
-		return batch.executeAsync().toCompletableFuture().thenApply((result) -> {
-			List<@Nullable RawEntry> entries = new ArrayList<>(keys.size());
-			for (CompletableFuture<List<Object>> read : reads) {
-				List<Object> list = read.join();
-				entries.add((list == null || list.size() < 2) ? null
-						: new RawEntry((byte[]) list.get(0), Math.max(0, ((Number) list.get(1)).longValue())));
+		return inBatch(GET_WITH_TTL, (batchScript, sha) -> {
+			List<CompletableFuture<List<Object>>> reads = new ArrayList<>(keys.size());
+			for (String key : keys) {
+				// READ_WRITE: Redisson sends a read-only EVALSHA as EVALSHA_RO, which Redis 6.2 lacks.
+				reads.add(batchScript.<List<Object>>evalShaAsync(key, RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LIST, List.of(key))
+					.toCompletableFuture());
 			}
-			return entries;
+			return () -> {
+				List<@Nullable RawEntry> entries = new ArrayList<>(keys.size());
+				for (CompletableFuture<List<Object>> read : reads) {
+					List<Object> list = read.join();
+					entries.add((list == null || list.size() < 2) ? null
+							: new RawEntry((byte[]) list.get(0), Math.max(0, ((Number) list.get(1)).longValue())));
+				}
+				return entries;
+			};
 		});
 	}
 
 	/**
 	 * Copies many entries read from another region, each with its version and unless the key holds
 	 * the same or a newer one, in one pipelined round trip (per node).
-	 * @param entries the Redis keys and the raw entries to copy (parsed, trusted)
+	 * @param entries the Redis keys and the raw entries to copy, each checked by the caller (an
+	 * entry of this format, with a trusted version)
 	 * @return how many were applied
 	 */
 	public CompletableFuture<Long> writeAll(Map<String, RawEntry> entries) {
@@ -426,42 +495,32 @@ public final class RegionStore {
 			return CompletableFuture.completedFuture(0L);
 		}
 		if (!this.cluster) {
+			// The bytes as read, unchanged: no payload is copied or re-encoded on the way.
 			List<Object> keys = new ArrayList<>(entries.size());
-			List<Object> args = new ArrayList<>(entries.size() * 4 + 1);
+			List<Object> args = new ArrayList<>(entries.size() * 2 + 1);
 			args.add(utf8(hex(this.maxTrustedStamp.getAsLong())));
+			entries.forEach((key, raw) -> {
+				keys.add(key);
+				args.add(raw.bytes());
+				args.add(utf8(Long.toString(raw.ttlMillis())));
+			});
+			CompletionStage<Long> applied = this.script.evalAsync((String) keys.get(0), RScript.Mode.READ_WRITE, COPY_ALL, RScript.ReturnType.LONG,
+					keys, args.toArray());
+			return applied.toCompletableFuture();
+		}
+		byte[] maxTrusted = utf8(hex(this.maxTrustedStamp.getAsLong()));
+		return inBatch(CONDITIONAL_SET, (batchScript, sha) -> {
+			List<CompletableFuture<List<Object>>> writes = new ArrayList<>(entries.size());
 			entries.forEach((key, raw) -> {
 				StoredEntry entry = raw.entry();
 				if (entry != null) {
 					EncodedEntry encoded = encode(entry.kind(), entry.payload(), raw.ttlMillis());
-					keys.add(key);
-					args.add(encoded.kind);
-					args.add(encoded.payload);
-					args.add(encoded.ttl);
-					args.add(utf8(entry.version().sortKey()));
+					writes.add(batchScript.<List<Object>>evalShaAsync(key, RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LIST, List.of(key),
+							encoded.kind, encoded.payload, encoded.ttl, utf8(entry.version().sortKey()), maxTrusted).toCompletableFuture());
 				}
 			});
-			if (keys.isEmpty()) {
-				return CompletableFuture.completedFuture(0L);
-			}
-			CompletionStage<Long> applied = this.script.evalShaAsync((String) keys.get(0), RScript.Mode.READ_WRITE, sha(CONDITIONAL_SET_ALL),
-					RScript.ReturnType.LONG, keys, args.toArray());
-			return applied.toCompletableFuture();
-		}
-		RBatch batch = this.client.createBatch(BatchOptions.defaults());
-		RScriptAsync batchScript = batch.getScript(ByteArrayCodec.INSTANCE);
-		List<CompletableFuture<List<Object>>> writes = new ArrayList<>(entries.size());
-		byte[] maxTrusted = utf8(hex(this.maxTrustedStamp.getAsLong()));
-		String sha = sha(CONDITIONAL_SET);
-		entries.forEach((key, raw) -> {
-			StoredEntry entry = raw.entry();
-			if (entry != null) {
-				EncodedEntry encoded = encode(entry.kind(), entry.payload(), raw.ttlMillis());
-				writes.add(batchScript.<List<Object>>evalShaAsync(key, RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LIST, List.of(key),
-						encoded.kind, encoded.payload, encoded.ttl, utf8(entry.version().sortKey()), maxTrusted).toCompletableFuture());
-			}
+			return () -> writes.stream().filter((write) -> WriteOutcome.of(write.join()).applied()).count();
 		});
-		return batch.executeAsync().toCompletableFuture()
-			.thenApply((result) -> writes.stream().filter((write) -> WriteOutcome.of(write.join()).applied()).count());
 	}
 
 	/**
@@ -472,26 +531,97 @@ public final class RegionStore {
 	 * @return how many were deleted
 	 */
 	public CompletableFuture<Long> deleteAllUnlessNewer(List<String> keys, Version version) {
-		RBatch batch = this.client.createBatch(BatchOptions.defaults());
-		RScriptAsync batchScript = batch.getScript(ByteArrayCodec.INSTANCE);
+		if (keys.isEmpty()) {
+			return CompletableFuture.completedFuture(0L);
+		}
 		byte[] versionText = utf8(version.sortKey());
 		byte[] maxTrusted = utf8(hex(this.maxTrustedStamp.getAsLong()));
-		List<CompletableFuture<Long>> deletes = new ArrayList<>(keys.size());
-		String sha = sha(DELETE_UNLESS_NEWER);
-		for (String key : keys) {
-			deletes.add(batchScript.<Long>evalShaAsync(key, RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LONG, List.of(key),
-					versionText, maxTrusted).toCompletableFuture());
+		if (!this.cluster) {
+			CompletionStage<Long> deleted = this.script.evalAsync(keys.get(0), RScript.Mode.READ_WRITE, DELETE_ALL_UNLESS_NEWER,
+					RScript.ReturnType.LONG, new ArrayList<>(keys), versionText, maxTrusted);
+			return deleted.toCompletableFuture();
 		}
-		return batch.executeAsync().toCompletableFuture().thenApply((result) -> deletes.stream().filter((delete) -> delete.join() > 0).count());
+		return inBatch(DELETE_UNLESS_NEWER, (batchScript, sha) -> {
+			List<CompletableFuture<Long>> deletes = new ArrayList<>(keys.size());
+			for (String key : keys) {
+				deletes.add(batchScript.<Long>evalShaAsync(key, RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LONG, List.of(key),
+						versionText, maxTrusted).toCompletableFuture());
+			}
+			return () -> deletes.stream().filter((delete) -> delete.join() > 0).count();
+		});
 	}
 
 	/**
-	 * The SHA of a script, loaded into every master of the region: batches send EVALSHA, not the
-	 * script's text once per key. Loaded for each batch (one round trip), so that a server restarted
-	 * since, which lost its script cache, gets it again.
+	 * Runs a pipelined batch of EVALSHA calls of one script (a Cluster region, whose keys spread
+	 * over several masters). The SHA is computed here, not loaded per batch; when a master answers
+	 * NOSCRIPT (it restarted or failed over since, and lost its script cache) the script is loaded
+	 * into every master and the batch sent once more: every script is idempotent.
+	 * @param script the script's text
+	 * @param commands adds the batch's commands, given the batch's script API and the SHA, and
+	 * returns what reads their results once the batch has run
 	 */
-	private String sha(String script) {
-		return this.script.scriptLoad(script);
+	private <T> CompletableFuture<T> inBatch(String script, BiFunction<RScriptAsync, String, Supplier<T>> commands) {
+		String sha = this.shas.computeIfAbsent(script, RegionStore::sha1);
+		return runBatch(commands, sha).exceptionallyCompose((ex) -> {
+			if (!isNoScript(ex)) {
+				return CompletableFuture.failedFuture(ex);
+			}
+			return this.script.scriptLoadAsync(script).toCompletableFuture().thenCompose((loaded) -> runBatch(commands, loaded));
+		});
+	}
+
+	private <T> CompletableFuture<T> runBatch(BiFunction<RScriptAsync, String, Supplier<T>> commands, String sha) {
+		RBatch batch = this.client.createBatch(BatchOptions.defaults());
+		Supplier<T> results = commands.apply(batch.getScript(ByteArrayCodec.INSTANCE), sha);
+		return batch.executeAsync().toCompletableFuture().thenApply((ignored) -> results.get());
+	}
+
+	private static boolean isNoScript(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof RedisNoScriptException || String.valueOf(cause.getMessage()).contains("NOSCRIPT")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static String sha1(String script) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-1 is required of every JDK", ex);
+		}
+	}
+
+	/**
+	 * Whether {@link #scanWithTtl} can read this region: every key on one server (a single server
+	 * or a Sentinel primary). A Cluster's keys spread over masters that one script cannot scan.
+	 * @return whether pages of entries can be scanned in one call each
+	 */
+	public boolean scansEntries() {
+		return !this.cluster;
+	}
+
+	/**
+	 * One SCAN page with the entries found and their remaining times to live, in one round trip:
+	 * what a copy of the whole region reads. Only where {@link #scansEntries()}.
+	 * @param cursor the cursor, {@code "0"} to start
+	 * @param pattern the glob pattern
+	 * @param count the SCAN count hint
+	 * @return the page; its cursor is {@code "0"} after the last page
+	 */
+	public CompletableFuture<EntryPage> scanWithTtl(String cursor, String pattern, int count) {
+		CompletionStage<List<Object>> page = this.script.evalAsync(RScript.Mode.READ_WRITE, SCAN_WITH_TTL, RScript.ReturnType.LIST, List.of(),
+				utf8(cursor), utf8(pattern), utf8(Integer.toString(count)));
+		return page.toCompletableFuture().thenApply((list) -> {
+			Map<String, RawEntry> entries = new LinkedHashMap<>();
+			for (int i = 1; i + 2 < list.size(); i += 3) {
+				entries.put(new String((byte[]) list.get(i), StandardCharsets.UTF_8),
+						new RawEntry((byte[]) list.get(i + 1), Math.max(0, ((Number) list.get(i + 2)).longValue())));
+			}
+			return new EntryPage(new String((byte[]) list.get(0), StandardCharsets.UTF_8), entries);
+		});
 	}
 
 	/**
@@ -552,6 +682,14 @@ public final class RegionStore {
 	}
 
 	/**
+	 * One SCAN page of entries.
+	 * @param cursor the next cursor, {@code "0"} after the last page
+	 * @param entries the keys found, in SCAN order, with their raw entries
+	 */
+	public record EntryPage(String cursor, Map<String, RawEntry> entries) {
+	}
+
+	/**
 	 * What a write-if-absent found or did.
 	 * @param existing the raw entry already stored, or {@code null} when this one was stored
 	 * @param version the version stored, {@code null} when a value was already there
@@ -565,6 +703,14 @@ public final class RegionStore {
 	 * @param ttlMillis remaining time to live, {@code 0} for none
 	 */
 	public record RawEntry(byte[] bytes, long ttlMillis) {
+
+		/**
+		 * The version in these bytes' header, read without copying the payload.
+		 * @return the version, {@code null} if the bytes are not an entry of this format
+		 */
+		public @Nullable Version version() {
+			return StoredEntry.versionOf(this.bytes);
+		}
 
 		/**
 		 * The entry these bytes hold.

@@ -98,6 +98,35 @@ public record StoredEntry(Kind kind, Version version, byte[] payload) {
 	}
 
 	/**
+	 * The version in the header of stored bytes, read without copying the payload: for copies that
+	 * move the bytes unchanged.
+	 * @param bytes the stored bytes
+	 * @return the version, {@code null} if the bytes are not an entry of this format or their
+	 * header is not in the canonical form this format writes
+	 */
+	public static @Nullable Version versionOf(byte[] bytes) {
+		int newline = -1;
+		for (int i = 1; i < bytes.length && i < 1024; i++) {
+			if (bytes[i] == '\n') {
+				newline = i;
+				break;
+			}
+		}
+		if (newline < 18) {
+			return null;
+		}
+		try {
+			Kind.of(bytes[0]);
+			String text = new String(bytes, 1, newline - 1, StandardCharsets.UTF_8);
+			Version version = Version.parse(text);
+			return version.sortKey().equals(text) ? version : null;
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	/**
 	 * What an entry holds.
 	 */
 	public enum Kind {

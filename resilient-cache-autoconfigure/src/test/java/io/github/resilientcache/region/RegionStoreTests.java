@@ -2,6 +2,9 @@ package io.github.resilientcache.region;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -336,6 +339,102 @@ class RegionStoreTests {
 		assertThat(stored(KEY)).isNotNull();
 		setRaw(KEY, value(Long.MAX_VALUE, "east", "forged").toBytes());
 		assertThat(join(store.deleteUnlessNewer(KEY, new Version(11, "east")))).isTrue();
+	}
+
+	// Pages: what a resync and anti-entropy move, one script call per page
+
+	@Test
+	void copyOfAPageWritesAbsentKeysWithTheirTimeToLiveAndKeepsNewerEntries() {
+		write("rc:accounts::newer", value(20, "east", "newer here"), 0);
+		write("rc:accounts::older", value(5, "east", "older here"), 0);
+		redis().command("HSET", "rc:accounts::hash", "f", "v");
+		Map<String, RegionStore.RawEntry> page = new LinkedHashMap<>();
+		page.put("rc:accounts::absent", new RegionStore.RawEntry(value(10, "west", "copied").toBytes(), 60_000));
+		page.put("rc:accounts::newer", new RegionStore.RawEntry(value(10, "west", "stale copy").toBytes(), 0));
+		page.put("rc:accounts::older", new RegionStore.RawEntry(value(10, "west", "newer copy").toBytes(), 0));
+		page.put("rc:accounts::hash", new RegionStore.RawEntry(value(10, "west", "over a hash").toBytes(), 0));
+		page.put("rc:accounts::forever", new RegionStore.RawEntry(StoredEntry.tombstone(new Version(10, "west")).toBytes(), 0));
+
+		assertThat(join(store.writeAll(page))).isEqualTo(4);
+
+		assertThat(stored("rc:accounts::absent")).isEqualTo(value(10, "west", "copied").toBytes());
+		assertThat(pttl("rc:accounts::absent")).isBetween(1L, 60_000L);
+		assertThat(stored("rc:accounts::newer")).as("a newer entry is never replaced by a copy").isEqualTo(value(20, "east", "newer here").toBytes());
+		assertThat(stored("rc:accounts::older")).isEqualTo(value(10, "west", "newer copy").toBytes());
+		assertThat(stored("rc:accounts::hash")).as("a key of another type is replaced").isEqualTo(value(10, "west", "over a hash").toBytes());
+		assertThat(pttl("rc:accounts::forever")).as("no time to live copied as none").isEqualTo(-1L);
+	}
+
+	@Test
+	void copyOfAPageReplacesAStampTooFarAheadAndNeverCopiesBytesWithoutAHeader() {
+		setRaw("rc:accounts::forged", value(Long.MAX_VALUE, "east", "forged").toBytes());
+		Map<String, RegionStore.RawEntry> page = new LinkedHashMap<>();
+		page.put("rc:accounts::forged", new RegionStore.RawEntry(value(10, "west", "honest").toBytes(), 0));
+		page.put("rc:accounts::garbage", new RegionStore.RawEntry("no header at all".getBytes(StandardCharsets.UTF_8), 0));
+
+		assertThat(join(store.writeAll(page))).isEqualTo(1);
+
+		assertThat(stored("rc:accounts::forged")).isEqualTo(value(10, "west", "honest").toBytes());
+		assertThat(stored("rc:accounts::garbage")).isNull();
+	}
+
+	@Test
+	void scanningAPageReadsEveryEntryWithItsTimeToLiveAndSkipsKeysOfAnotherType() {
+		for (int i = 0; i < 250; i++) {
+			write("rc:accounts::" + i, value(10, "east", "v" + i), (i % 2 == 0) ? 60_000 : 0);
+		}
+		redis().command("HSET", "rc:accounts::hash", "f", "v");
+		write("other:accounts::1", value(10, "east", "another application"), 0);
+		Map<String, RegionStore.RawEntry> all = new LinkedHashMap<>();
+		String cursor = "0";
+		int pages = 0;
+		do {
+			RegionStore.EntryPage page = join(store.scanWithTtl(cursor, "rc:accounts::*", 50));
+			page.entries().forEach((key, raw) -> assertThat(all.put(key, raw)).as("SCAN may repeat a key, never with other bytes").satisfiesAnyOf(
+					(previous) -> assertThat(previous).isNull(), (previous) -> assertThat(previous.bytes()).isEqualTo(raw.bytes())));
+			cursor = page.cursor();
+			pages++;
+		}
+		while (!"0".equals(cursor));
+
+		assertThat(pages).isGreaterThan(1);
+		assertThat(all).hasSize(250).doesNotContainKey("rc:accounts::hash");
+		assertThat(all.get("rc:accounts::2").bytes()).isEqualTo(value(10, "east", "v2").toBytes());
+		assertThat(all.get("rc:accounts::2").ttlMillis()).isBetween(1L, 60_000L);
+		assertThat(all.get("rc:accounts::3").ttlMillis()).as("no time to live").isZero();
+	}
+
+	@Test
+	void deletingAPageKeepsOnlyNewerTrustedEntries() {
+		write("rc:accounts::older", value(10, "east", "older"), 0);
+		write("rc:accounts::same", value(11, "east", "same"), 0);
+		write("rc:accounts::newer", value(12, "east", "newer"), 0);
+		setRaw("rc:accounts::forged", value(Long.MAX_VALUE, "east", "forged").toBytes());
+		redis().command("HSET", "rc:accounts::hash", "f", "v");
+
+		long deleted = join(store.deleteAllUnlessNewer(
+				List.of("rc:accounts::older", "rc:accounts::same", "rc:accounts::newer", "rc:accounts::forged", "rc:accounts::hash", "rc:accounts::none"),
+				new Version(11, "east")));
+
+		assertThat(deleted).isEqualTo(4);
+		assertThat(redis().dbSize()).isEqualTo(1);
+		assertThat(stored("rc:accounts::newer")).isNotNull();
+	}
+
+	@Test
+	void pagesWorkAfterTheServerLostItsScriptCache() {
+		write("rc:accounts::1", value(10, "east", "v"), 0);
+		join(store.getWithTtl(List.of("rc:accounts::1")));
+		redis().command("SCRIPT", "FLUSH");
+
+		assertThat(join(store.getWithTtl(List.of("rc:accounts::1", "rc:accounts::2")))).hasSize(2).satisfies((read) -> {
+			assertThat(read.get(0).bytes()).isEqualTo(value(10, "east", "v").toBytes());
+			assertThat(read.get(1)).isNull();
+		});
+		redis().command("SCRIPT", "FLUSH");
+		assertThat(join(store.writeAll(Map.of("rc:accounts::2", new RegionStore.RawEntry(value(10, "west", "w").toBytes(), 0))))).isOne();
+		redis().command("SCRIPT", "FLUSH");
+		assertThat(join(store.deleteAllUnlessNewer(List.of("rc:accounts::2"), new Version(10, "west")))).isOne();
 	}
 
 	private static StoredEntry value(long stamp, String region, String payload) {

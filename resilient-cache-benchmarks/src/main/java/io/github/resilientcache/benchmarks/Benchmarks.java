@@ -28,13 +28,13 @@ public final class Benchmarks {
 			}
 			case "replay" -> ReplayRateBenchmark.run(quick ? 2_000 : 100_000);
 			case "write" -> VersionedWriteBenchmark.run(quick);
-			case "recovery" -> RecoveryBenchmark.run(quick ? 2_000 : 100_000);
+			case "recovery" -> RecoveryBenchmark.run(quick ? 2_000 : 100_000, quick ? 1 : 5);
 			case "all" -> {
 				cache();
 				failover(quick);
 				ReplayRateBenchmark.run(quick ? 2_000 : 100_000);
 				VersionedWriteBenchmark.run(quick);
-				RecoveryBenchmark.run(quick ? 2_000 : 100_000);
+				RecoveryBenchmark.run(quick ? 2_000 : 100_000, quick ? 1 : 5);
 			}
 			default -> throw new IllegalArgumentException("Unknown benchmark '" + which + "': use cache, failover, replay, write, recovery or all");
 		}
