@@ -1,6 +1,7 @@
 package io.github.resilientcache.region;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
+import org.redisson.api.RBucketAsync;
 import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.redisson.api.RedissonClient;
@@ -486,16 +488,47 @@ public final class RegionStore {
 	/**
 	 * Copies many entries read from another region, each with its version and unless the key holds
 	 * the same or a newer one, in one pipelined round trip (per node).
-	 * @param entries the Redis keys and the raw entries to copy, each checked by the caller (an
-	 * entry of this format, with a trusted version)
+	 * @param entries the Redis keys and the raw entries to copy; bytes that are not an entry of this
+	 * format, or whose stamp is too far ahead of the clock, are not copied
 	 * @return how many were applied
 	 */
 	public CompletableFuture<Long> writeAll(Map<String, RawEntry> entries) {
 		if (entries.isEmpty()) {
 			return CompletableFuture.completedFuture(0L);
 		}
+		// First every key that does not exist, with plain pipelined SET NX commands (a rebuilt
+		// region is often empty, and an absent key is written by the compare-and-set anyway); then
+		// the version rule for the keys that exist. The bytes go unchanged: nothing is re-encoded.
+		RBatch batch = this.client.createBatch(BatchOptions.defaults());
+		Map<String, CompletableFuture<Boolean>> absent = new LinkedHashMap<>();
+		long maxTrusted = this.maxTrustedStamp.getAsLong();
+		entries.forEach((key, raw) -> {
+			Version version = raw.version();
+			if (version == null || version.stamp() < 0 || version.stamp() > maxTrusted) {
+				// Not an entry of this format, or stamped too far ahead: never copied.
+				return;
+			}
+			RBucketAsync<byte[]> bucket = batch.getBucket(key, ByteArrayCodec.INSTANCE);
+			absent.put(key, ((raw.ttlMillis() > 0) ? bucket.setIfAbsentAsync(raw.bytes(), Duration.ofMillis(raw.ttlMillis()))
+					: bucket.setIfAbsentAsync(raw.bytes())).toCompletableFuture());
+		});
+		return batch.executeAsync().toCompletableFuture().thenCompose((ignored) -> {
+			Map<String, RawEntry> existing = new LinkedHashMap<>();
+			absent.forEach((key, written) -> {
+				if (!written.join()) {
+					existing.put(key, entries.get(key));
+				}
+			});
+			long written = absent.size() - existing.size();
+			return writeExisting(existing).thenApply((applied) -> written + applied);
+		});
+	}
+
+	private CompletableFuture<Long> writeExisting(Map<String, RawEntry> entries) {
+		if (entries.isEmpty()) {
+			return CompletableFuture.completedFuture(0L);
+		}
 		if (!this.cluster) {
-			// The bytes as read, unchanged: no payload is copied or re-encoded on the way.
 			List<Object> keys = new ArrayList<>(entries.size());
 			List<Object> args = new ArrayList<>(entries.size() * 2 + 1);
 			args.add(utf8(hex(this.maxTrustedStamp.getAsLong())));
@@ -522,6 +555,7 @@ public final class RegionStore {
 			return () -> writes.stream().filter((write) -> WriteOutcome.of(write.join()).applied()).count();
 		});
 	}
+
 
 	/**
 	 * Deletes many keys, each unless it holds a trusted entry newer than the version, in one

@@ -41,7 +41,13 @@ class WarmResyncTests {
 			}
 			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
 					regions.get("west").command("GET", "rc:accounts::warm-" + (KEYS - 4))).asString().contains(String.valueOf(5000 + KEYS - 4)));
+			// Entries the peer no longer holds (expired there, say): the snapshot still has them.
+			List<String> goneFromPeer = List.of("rc:accounts::warm-1", "rc:accounts::warm-7", "rc:accounts::warm-13");
+			goneFromPeer.forEach((key) -> regions.get("west").command("DEL", key));
 			regions.get("east").restartFromSnapshot();
+			await().atMost(Duration.ofSeconds(30)).until(all.get("east")::isServing);
+			assertThat(goneFromPeer).as("entries the peer lacks are deleted from the rebuilt region")
+				.allSatisfy((key) -> assertThat(regions.get("east").command("EXISTS", key)).isEqualTo(0L));
 			awaitBackAndCheck(service, all.get("east"), "restart from an older snapshot");
 		});
 	}

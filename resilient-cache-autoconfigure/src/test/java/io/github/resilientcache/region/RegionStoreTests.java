@@ -366,16 +366,18 @@ class RegionStoreTests {
 	}
 
 	@Test
-	void copyOfAPageReplacesAStampTooFarAheadAndNeverCopiesBytesWithoutAHeader() {
+	void copyOfAPageReplacesAStampTooFarAheadAndNeverCopiesOneOrBytesWithoutAHeader() {
 		setRaw("rc:accounts::forged", value(Long.MAX_VALUE, "east", "forged").toBytes());
 		Map<String, RegionStore.RawEntry> page = new LinkedHashMap<>();
 		page.put("rc:accounts::forged", new RegionStore.RawEntry(value(10, "west", "honest").toBytes(), 0));
 		page.put("rc:accounts::garbage", new RegionStore.RawEntry("no header at all".getBytes(StandardCharsets.UTF_8), 0));
+		page.put("rc:accounts::ahead", new RegionStore.RawEntry(value(Long.MAX_VALUE, "west", "forged in the peer").toBytes(), 0));
 
 		assertThat(join(store.writeAll(page))).isEqualTo(1);
 
 		assertThat(stored("rc:accounts::forged")).isEqualTo(value(10, "west", "honest").toBytes());
 		assertThat(stored("rc:accounts::garbage")).isNull();
+		assertThat(stored("rc:accounts::ahead")).isNull();
 	}
 
 	@Test
