@@ -3,6 +3,7 @@ package io.github.resilientcache.recovery;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +16,6 @@ import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionState;
 import io.github.resilientcache.region.RegionStore;
 import io.github.resilientcache.region.Regions;
-import io.github.resilientcache.region.StoredEntry;
 import io.github.resilientcache.region.Version;
 import io.github.resilientcache.replication.HybridLogicalClock;
 import io.github.resilientcache.replication.JournalStore;
@@ -242,66 +242,110 @@ public final class JournalReplayer {
 
 	private void replayBatch(Region target, List<Region> from, List<Item> items, Version startVersion, Counts counts) {
 		List<CompletableFuture<?>> calls = new ArrayList<>(items.size());
+		List<Item> copies = new ArrayList<>(items.size());
 		for (Item item : items) {
-			calls.add(repair(target, from, item, startVersion).thenCompose((copied) -> forget(target, item).thenApply((v) -> copied))
-				.handle((copied, ex) -> {
-					counts.keys.incrementAndGet();
-					if (ex != null) {
-						// Nothing was forgotten: the key stays journaled, here and in Redis.
-						counts.failed.incrementAndGet();
-					}
-					else if (copied) {
-						counts.copied.incrementAndGet();
-					}
-					else {
-						counts.deleted.incrementAndGet();
-					}
-					return null;
-				}));
+			if (KeySpace.isClearMarker(item.key()) || item.repair() == Repair.DELETE || from.isEmpty()) {
+				calls.add(repair(target, item, startVersion).thenCompose((copied) -> forget(target, item).thenApply((v) -> copied))
+					.handle((copied, ex) -> {
+						counts.settled(1, (ex == null && copied) ? 1 : 0, (ex == null && !copied) ? 1 : 0, (ex != null) ? 1 : 0);
+						return null;
+					}));
+			}
+			else {
+				copies.add(item);
+			}
+		}
+		if (!copies.isEmpty()) {
+			calls.add(copyAll(target, from, copies, startVersion, counts));
 		}
 		CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).orTimeout(BATCH_TIMEOUT_SECONDS, TimeUnit.SECONDS).join();
 	}
 
 	/**
-	 * Repairs one key; completes with {@code true} when an entry was copied, {@code false} when the
-	 * key was deleted (or kept, being newer).
+	 * Repairs a page of keys by copying each from the healthy region that holds its newest trusted
+	 * entry: one read per source region, one conditional write and one conditional delete into the
+	 * target, one removal of the journal records, for the whole page. A key that no healthy region
+	 * holds any more is deleted, unless written since the replay began. If any step fails, nothing
+	 * of the page is forgotten: every key stays journaled and is counted as failed.
 	 */
-	private CompletableFuture<Boolean> repair(Region target, List<Region> sources, Item item, Version startVersion) {
+	private CompletableFuture<Void> copyAll(Region target, List<Region> sources, List<Item> items, Version startVersion, Counts counts) {
+		List<String> keys = items.stream().map(Item::key).toList();
+		List<CompletableFuture<List<RegionStore.@Nullable RawEntry>>> reads = new ArrayList<>(sources.size());
+		for (Region source : sources) {
+			reads.add(source.direct().getWithTtl(keys));
+		}
+		long[] copied = new long[1];
+		return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenCompose((v) -> {
+			Map<String, RegionStore.RawEntry> newest = new LinkedHashMap<>();
+			List<String> absent = new ArrayList<>();
+			for (int i = 0; i < keys.size(); i++) {
+				RegionStore.RawEntry chosen = null;
+				Version chosenVersion = null;
+				for (CompletableFuture<List<RegionStore.@Nullable RawEntry>> read : reads) {
+					RegionStore.RawEntry raw = read.join().get(i);
+					Version version = (raw != null) ? raw.version() : null;
+					if (version != null && !this.clock.isTrusted(version.stamp())) {
+						this.clock.refused();
+						version = null;
+					}
+					if (version != null && (chosenVersion == null || version.compareTo(chosenVersion) > 0)) {
+						chosen = raw;
+						chosenVersion = version;
+					}
+				}
+				if (chosen != null) {
+					newest.put(keys.get(i), chosen);
+				}
+				else {
+					absent.add(keys.get(i));
+				}
+			}
+			copied[0] = newest.size();
+			return CompletableFuture.allOf(target.direct().writeAll(newest), target.direct().deleteAllUnlessNewer(absent, startVersion));
+		}).thenCompose((v) -> forgetAll(target, items)).handle((v, ex) -> {
+			if (ex != null) {
+				counts.settled(items.size(), 0, 0, items.size());
+			}
+			else {
+				counts.settled(items.size(), copied[0], items.size() - copied[0], 0);
+			}
+			return null;
+		});
+	}
+
+	/** Forgets a page of repaired keys: their Redis records (one call per holder) and memory records. */
+	private CompletableFuture<Void> forgetAll(Region target, List<Item> items) {
+		Map<Region, Map<String, String>> durable = new LinkedHashMap<>();
+		for (Item item : items) {
+			if (item.holder() != null && item.token() != null) {
+				durable.computeIfAbsent(item.holder(), (holder) -> new LinkedHashMap<>()).put(item.key(), item.token());
+			}
+		}
+		List<CompletableFuture<?>> removals = new ArrayList<>(durable.size());
+		durable.forEach((holder, tokens) -> removals
+			.add(this.journal.store().removeAllIfSame(holder.direct().client(), target.name(), tokens).toCompletableFuture()));
+		return CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).thenRun(() -> {
+			for (Item item : items) {
+				if (item.memory() != null) {
+					this.journal.replayed(target, item.key(), item.memory());
+				}
+			}
+		});
+	}
+
+	/**
+	 * Repairs one key that is not copied: a cleared cache, an eviction, or any key when no healthy
+	 * region can be copied from. Completes with {@code false} (nothing copied).
+	 */
+	private CompletableFuture<Boolean> repair(Region target, Item item, Version startVersion) {
 		RegionStore targetStore = target.direct();
 		if (KeySpace.isClearMarker(item.key())) {
 			String cache = this.keys.clearedCache(item.key());
 			return (cache != null) ? targetStore.deleteByPattern(this.keys.cachePattern(cache)).toCompletableFuture().thenApply((n) -> false)
 					: CompletableFuture.completedFuture(false);
 		}
-		if (item.repair() == Repair.DELETE || sources.isEmpty()) {
-			Version upTo = (item.repair() == Repair.DELETE && item.version() != null) ? item.version() : startVersion;
-			return targetStore.deleteUnlessNewer(item.key(), upTo).toCompletableFuture().thenApply((deleted) -> false);
-		}
-		List<CompletableFuture<RegionStore.@Nullable RawEntry>> reads = new ArrayList<>(sources.size());
-		for (Region source : sources) {
-			reads.add(source.direct().getWithTtl(item.key()).toCompletableFuture());
-		}
-		return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenCompose((v) -> {
-			RegionStore.RawEntry newest = null;
-			StoredEntry newestEntry = null;
-			for (CompletableFuture<RegionStore.@Nullable RawEntry> read : reads) {
-				RegionStore.RawEntry raw = read.join();
-				StoredEntry entry = (raw != null) ? raw.entry() : null;
-				if (entry != null && !this.clock.isTrusted(entry.version().stamp())) {
-					this.clock.refused();
-					entry = null;
-				}
-				if (entry != null && (newestEntry == null || entry.version().compareTo(newestEntry.version()) > 0)) {
-					newest = raw;
-					newestEntry = entry;
-				}
-			}
-			if (newestEntry == null) {
-				// No healthy region holds it any more: delete it, unless written since the replay began.
-				return targetStore.deleteUnlessNewer(item.key(), startVersion).toCompletableFuture().thenApply((deleted) -> false);
-			}
-			return targetStore.write(item.key(), newestEntry, newest.ttlMillis()).toCompletableFuture().thenApply((outcome) -> true);
-		});
+		Version upTo = (item.repair() == Repair.DELETE && item.version() != null) ? item.version() : startVersion;
+		return targetStore.deleteUnlessNewer(item.key(), upTo).toCompletableFuture().thenApply((deleted) -> false);
 	}
 
 	/** Forgets a repaired key: its Redis record if it still holds the token read, its memory record if unchanged. */
@@ -334,6 +378,13 @@ public final class JournalReplayer {
 		private final AtomicLong failed = new AtomicLong();
 
 		private final AtomicLong peerKeys = new AtomicLong();
+
+		void settled(long keys, long copied, long deleted, long failed) {
+			this.keys.addAndGet(keys);
+			this.copied.addAndGet(copied);
+			this.deleted.addAndGet(deleted);
+			this.failed.addAndGet(failed);
+		}
 
 		ReplayResult result(Region target, boolean resync, long start) {
 			return new ReplayResult(target.name(), resync, this.keys.get(), this.copied.get(), this.deleted.get(), this.failed.get(),

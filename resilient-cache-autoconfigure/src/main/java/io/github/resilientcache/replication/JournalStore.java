@@ -53,6 +53,15 @@ public final class JournalStore {
 			return 0
 			""";
 
+	/** REMOVE_IF_SAME for many records of one journal: ARGV holds key, token pairs. */
+	private static final String REMOVE_ALL_IF_SAME = """
+			local removed = 0
+			for i = 1, #ARGV, 2 do
+			  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then removed = removed + redis.call('HDEL', KEYS[1], ARGV[i]) end
+			end
+			return removed
+			""";
+
 	private final KeySpace keys;
 
 	public JournalStore(KeySpace keys) {
@@ -118,6 +127,23 @@ public final class JournalStore {
 	public CompletionStage<Long> removeIfSame(RedissonClient holder, String target, String key, String token) {
 		return holder.getScript(StringCodec.INSTANCE).evalAsync(journalKey(target), RScript.Mode.READ_WRITE, REMOVE_IF_SAME,
 				RScript.ReturnType.LONG, List.of(journalKey(target)), key, token);
+	}
+
+	/**
+	 * Removes many replayed keys in one call, each unless it was journaled again meanwhile.
+	 * @param holder the holder region's client
+	 * @param target the target region
+	 * @param tokens the keys with the tokens read with them
+	 * @return how many were removed
+	 */
+	public CompletionStage<Long> removeAllIfSame(RedissonClient holder, String target, Map<String, String> tokens) {
+		List<Object> args = new java.util.ArrayList<>(tokens.size() * 2);
+		tokens.forEach((key, token) -> {
+			args.add(key);
+			args.add(token);
+		});
+		return holder.getScript(StringCodec.INSTANCE).evalAsync(journalKey(target), RScript.Mode.READ_WRITE, REMOVE_ALL_IF_SAME,
+				RScript.ReturnType.LONG, List.of(journalKey(target)), args.toArray());
 	}
 
 	/**
