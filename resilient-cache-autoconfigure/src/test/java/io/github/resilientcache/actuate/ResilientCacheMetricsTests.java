@@ -104,7 +104,7 @@ class ResilientCacheMetricsTests {
 			for (int i = 0; i < 10; i++) {
 				service.find("f" + i);
 			}
-			await().atMost(Duration.ofSeconds(5)).until(() -> (Long) regions.get("west").command("DBSIZE") >= 10);
+			await().atMost(Duration.ofSeconds(5)).until(() -> TestApplications.holdsAccounts(regions.get("west"), TestApplications.ids("f", 10)));
 			regions.get("east").stop();
 			await().atMost(Duration.ofSeconds(10)).until(() -> {
 				service.find("f" + (System.nanoTime() % 10));

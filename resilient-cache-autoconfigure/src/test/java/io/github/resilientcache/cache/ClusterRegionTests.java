@@ -85,7 +85,7 @@ class ClusterRegionTests {
 			for (int i = 0; i < 10; i++) {
 				service.find("f" + i);
 			}
-			await().atMost(Duration.ofSeconds(5)).until(() -> (Long) regions.get("west").command("DBSIZE") >= 10);
+			await().atMost(Duration.ofSeconds(5)).until(() -> TestApplications.holdsAccounts(regions.get("west"), TestApplications.ids("f", 10)));
 			cluster.nodes().forEach((node) -> node.stop());
 			for (int round = 0; round < 50; round++) {
 				assertThat(service.find("f" + (round % 10)).id()).isEqualTo("f" + (round % 10));

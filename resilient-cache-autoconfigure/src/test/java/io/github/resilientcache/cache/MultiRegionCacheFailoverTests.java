@@ -50,7 +50,7 @@ class MultiRegionCacheFailoverTests {
 				service.find("k" + i);
 			}
 			int loadsBefore = service.loads();
-			await().atMost(Duration.ofSeconds(5)).until(() -> (Long) regions.get("west").command("DBSIZE") >= 20);
+			await().atMost(Duration.ofSeconds(5)).until(() -> TestApplications.holdsAccounts(regions.get("west"), TestApplications.ids("k", 20)));
 			regions.get("east").stop();
 			long stopped = System.nanoTime();
 			AtomicInteger round = new AtomicInteger();
@@ -77,7 +77,7 @@ class MultiRegionCacheFailoverTests {
 			for (int i = 0; i < 10; i++) {
 				service.find("h" + i);
 			}
-			await().atMost(Duration.ofSeconds(5)).until(() -> (Long) regions.get("west").command("DBSIZE") >= 10);
+			await().atMost(Duration.ofSeconds(5)).until(() -> TestApplications.holdsAccounts(regions.get("west"), TestApplications.ids("h", 10)));
 			regions.get("east").pause();
 			long longest = 0;
 			for (int i = 0; i < 60; i++) {

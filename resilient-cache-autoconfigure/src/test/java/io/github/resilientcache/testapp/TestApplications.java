@@ -2,12 +2,14 @@ package io.github.resilientcache.testapp;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilientcache.autoconfigure.ResilientCacheAutoConfiguration;
 import io.github.resilientcache.autoconfigure.ResilientCacheRecoveryAutoConfiguration;
 import io.github.resilientcache.region.RegionState;
 import io.github.resilientcache.region.Regions;
+import io.github.resilientcache.test.EmbeddedRedis;
 import io.github.resilientcache.test.RedisRegions;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -82,6 +84,28 @@ public final class TestApplications {
 	 */
 	public static boolean allUp(Regions regions) {
 		return regions.all().stream().allMatch((region) -> region.state() == RegionState.UP);
+	}
+
+	/**
+	 * Whether a server holds the entries of every given account id in the accounts cache (the
+	 * default prefix): what a test waits for before it takes the other region away. Not DBSIZE,
+	 * which also counts the starter's own keys (the probe's canary, status, journals).
+	 * @param server the server of a region
+	 * @param ids the account ids
+	 * @return whether every entry is there
+	 */
+	public static boolean holdsAccounts(EmbeddedRedis server, List<String> ids) {
+		return ids.stream().allMatch((id) -> Long.valueOf(1).equals(server.command("EXISTS", "rc:accounts::" + id)));
+	}
+
+	/**
+	 * The account ids {@code prefix + 0} to {@code prefix + (count - 1)}.
+	 * @param prefix the prefix
+	 * @param count how many
+	 * @return the ids
+	 */
+	public static List<String> ids(String prefix, int count) {
+		return IntStream.range(0, count).mapToObj((i) -> prefix + i).toList();
 	}
 
 	@Configuration(proxyBeanMethods = false)
