@@ -92,14 +92,32 @@ public final class Region {
 		this.circuitBreaker = circuitBreaker;
 		this.attemptTimeoutNanos = attemptTimeout.toNanos();
 		this.state = new AtomicReference<>(new StateHolder(RegionState.OPEN, STARTING, Instant.now()));
-		circuitBreaker.getEventPublisher().onStateTransition((event) -> {
-			CircuitBreaker.State to = event.getStateTransition().getToState();
-			if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {
-				CircuitBreaker.Metrics metrics = circuitBreaker.getMetrics();
-				fail(String.format("circuit breaker opened (failure rate %.0f%%, slow-call rate %.0f%%)", metrics.getFailureRate(),
-						metrics.getSlowCallRate()));
-			}
-		});
+		// The rates that crossed a threshold, published by the breaker just before it opens: read
+		// afterwards, its metrics may already belong to the new state and say 0%.
+		AtomicReference<float[]> exceeded = new AtomicReference<>();
+		circuitBreaker.getEventPublisher()
+			.onFailureRateExceeded((event) -> exceeded.accumulateAndGet(new float[] { event.getFailureRate(), -1 }, Region::merge))
+			.onSlowCallRateExceeded((event) -> exceeded.accumulateAndGet(new float[] { -1, event.getSlowCallRate() }, Region::merge))
+			.onStateTransition((event) -> {
+				CircuitBreaker.State to = event.getStateTransition().getToState();
+				if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {
+					CircuitBreaker.Metrics metrics = circuitBreaker.getMetrics();
+					float[] rates = merge(new float[] { metrics.getFailureRate(), metrics.getSlowCallRate() }, exceeded.getAndSet(null));
+					fail(String.format("circuit breaker opened (failure rate %.0f%%, slow-call rate %.0f%%)", Math.max(0, rates[0]),
+							Math.max(0, rates[1])));
+				}
+			});
+	}
+
+	/** Failure and slow-call rates, the second's where it has one (not negative). */
+	private static float @Nullable [] merge(float @Nullable [] rates, float @Nullable [] newer) {
+		if (rates == null) {
+			return newer;
+		}
+		if (newer == null) {
+			return rates;
+		}
+		return new float[] { (newer[0] >= 0) ? newer[0] : rates[0], (newer[1] >= 0) ? newer[1] : rates[1] };
 	}
 
 	/**
