@@ -189,7 +189,7 @@ public final class ResilientCacheEndpoint {
 
 	/**
 	 * The write path.
-	 * @param mode ASYNC or SYNC
+	 * @param mode the default replication level: ASYNC, QUORUM, ALL or SYNC (the same as ALL)
 	 * @param inFlight background replications in flight
 	 * @param completed replications completed since start
 	 * @param meanLagMillis mean time a replication took
