@@ -40,6 +40,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
@@ -165,6 +166,12 @@ public final class ResilientCacheAutoConfiguration {
 			settings = settings.withOperationTimeout(cache.getTimeout());
 		}
 		return settings;
+	}
+
+	@Bean
+	@ConfigurationPropertiesBinding
+	static ReplicationModeConverter resilientCacheReplicationModeConverter() {
+		return new ReplicationModeConverter();
 	}
 
 	@Bean
