@@ -164,7 +164,8 @@ public final class Replicator {
 				wait.journaled(region);
 			}
 			else {
-				replicate(region, write.key(), replica, remaining).thenAccept((acknowledged) -> {
+				// Never longer than the region's own timeout either: its client gives up on a command then.
+				replicate(region, write.key(), replica, region.attemptNanos(remaining)).thenAccept((acknowledged) -> {
 					if (acknowledged) {
 						wait.acknowledged(region);
 					}
