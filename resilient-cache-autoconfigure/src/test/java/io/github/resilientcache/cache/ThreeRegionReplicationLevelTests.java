@@ -2,8 +2,10 @@ package io.github.resilientcache.cache;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.github.resilientcache.region.RegionState;
 import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.replication.ReplayJournal;
 import io.github.resilientcache.test.RedisRegions;
@@ -39,20 +41,28 @@ class ThreeRegionReplicationLevelTests {
 	@RegisterExtension
 	static final RedisRegions regions = RedisRegions.withProxies("east", "west", "north");
 
+	/**
+	 * An instance whose accounts cache is at the level, with the budget. Each region's own timeout
+	 * (200 ms by default) is raised to the budget, so that the budget alone bounds a wait: on a
+	 * loaded machine a healthy region's first writes may take longer than 200 ms.
+	 */
 	private static ApplicationContextRunner runner(String level) {
 		return TestApplications.runner(regions, "east")
-			.withPropertyValues("resilient-cache.caches.accounts.replication=" + level, "resilient-cache.caches.accounts.timeout=" + BUDGET.toMillis() + "ms");
+			.withPropertyValues("resilient-cache.caches.accounts.replication=" + level, "resilient-cache.caches.accounts.timeout=" + BUDGET.toMillis() + "ms")
+			.withPropertyValues(regions.names().stream().map((name) -> "resilient-cache.regions." + name + ".timeout=" + BUDGET.toMillis() + "ms")
+				.toArray(String[]::new));
 	}
 
 	@Test
 	void quorumReturnsOnceTwoRegionsHoldTheWriteWithoutWaitingForASlowThird() {
 		runner("quorum").run((context) -> {
 			AccountService service = ready(context);
+			long acknowledged = statistics(context).acknowledged();
 			regions.proxy("north").latency(SLOW);
 			Account account = timed(context, "quorum", () -> service.setBalance("q", BigDecimal.ONE));
 			assertThat(valueIn(context, "east", "q")).isEqualTo(account);
 			assertThat(valueIn(context, "west", "q")).as("the second acknowledgement of the quorum").isEqualTo(account);
-			assertThat(statistics(context).acknowledged()).as("a quorum is met without north").isEqualTo(1);
+			assertThat(statistics(context).acknowledged()).as("a quorum is met without north").isEqualTo(acknowledged + 1);
 			assertRepaired(context, "north", "q", account);
 		});
 	}
@@ -61,11 +71,12 @@ class ThreeRegionReplicationLevelTests {
 	void allFallsShortOfASlowThirdWithinTheBudgetAndTheThirdIsRepaired() {
 		runner("all").run((context) -> {
 			AccountService service = ready(context);
+			long shortfalls = statistics(context).shortfalls();
 			regions.proxy("north").latency(SLOW);
 			Account account = timed(context, "all", () -> service.setBalance("a", BigDecimal.TEN));
 			assertThat(valueIn(context, "east", "a")).isEqualTo(account);
 			assertThat(valueIn(context, "west", "a")).isEqualTo(account);
-			await().atMost(BUDGET.plus(SLACK)).until(() -> statistics(context).shortfalls() == 1);
+			await().atMost(BUDGET.plus(SLACK)).until(() -> statistics(context).shortfalls() == shortfalls + 1);
 			assertRepaired(context, "north", "a", account);
 		});
 	}
@@ -75,16 +86,23 @@ class ThreeRegionReplicationLevelTests {
 		runner("quorum").run((context) -> {
 			AccountService service = ready(context);
 			Regions all = context.getBean(Regions.class);
+			long shortfalls = statistics(context).shortfalls();
 			regions.get("west").stop();
 			regions.get("north").stop();
-			Account account = timed(context, "quorum", () -> service.setBalance("lonely", BigDecimal.ZERO));
-			assertThat(valueIn(context, "east", "lonely")).isEqualTo(account);
-			assertThat(statistics(context).shortfalls()).isEqualTo(1);
+			Account first = timed(context, "quorum", () -> service.setBalance("lonely", BigDecimal.ZERO));
+			assertThat(valueIn(context, "east", "lonely")).isEqualTo(first);
+			await().atMost(RECOVERY).until(() -> all.get("west").state() == RegionState.OPEN && all.get("north").state() == RegionState.OPEN);
+			// Failed over: both are journaled at once, not waited for.
+			Account second = timed(context, "quorum", () -> service.setBalance("alone", BigDecimal.TEN));
+			assertThat(valueIn(context, "east", "alone")).isEqualTo(second);
+			assertThat(statistics(context).shortfalls()).isEqualTo(shortfalls + 2);
 			regions.get("west").start();
 			regions.get("north").start();
 			await().atMost(RECOVERY).until(() -> TestApplications.allUp(all));
-			assertThat(valueIn(context, "west", "lonely")).isEqualTo(account);
-			assertThat(valueIn(context, "north", "lonely")).isEqualTo(account);
+			for (String region : List.of("west", "north")) {
+				assertThat(valueIn(context, region, "lonely")).as(region).isEqualTo(first);
+				assertThat(valueIn(context, region, "alone")).as(region).isEqualTo(second);
+			}
 		});
 	}
 
@@ -107,9 +125,15 @@ class ThreeRegionReplicationLevelTests {
 		assertThat(valueIn(context, region, id)).isEqualTo(account);
 	}
 
+	/**
+	 * The service once every region is UP, after a first write that loaded the write scripts in
+	 * each region, so that the writes a test measures take one round trip. Counts are taken after it.
+	 */
 	private static AccountService ready(AssertableApplicationContext context) {
 		await().atMost(RECOVERY).until(() -> TestApplications.allUp(context.getBean(Regions.class)));
-		return context.getBean(AccountService.class);
+		AccountService service = context.getBean(AccountService.class);
+		service.setBalance("warm", BigDecimal.ONE);
+		return service;
 	}
 
 	private static CacheStatistics statistics(AssertableApplicationContext context) {
