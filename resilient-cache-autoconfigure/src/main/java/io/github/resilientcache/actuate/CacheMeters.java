@@ -1,9 +1,11 @@
 package io.github.resilientcache.actuate;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 import io.github.resilientcache.cache.CacheStatistics;
+import io.github.resilientcache.replication.ReplicationMode;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -34,6 +36,15 @@ final class CacheMeters {
 		counter(registry, ResilientCacheMeters.CACHE_FAILOVERS, cacheTags, statistics, CacheStatistics::failovers);
 		counter(registry, ResilientCacheMeters.CACHE_UNAVAILABLE, cacheTags, statistics, CacheStatistics::unavailable);
 		counter(registry, ResilientCacheMeters.CACHE_NOT_CACHED, cacheTags, statistics, CacheStatistics::notCached);
+		if (statistics.replication() != ReplicationMode.ASYNC) {
+			// Async caches wait for no acknowledgement: an always-zero series would only suggest otherwise.
+			Tags levelTags = cacheTags.and(ResilientCacheMeters.Tag.LEVEL.asString(), statistics.replication().name().toLowerCase(Locale.ROOT));
+			String outcome = ResilientCacheMeters.Tag.OUTCOME.asString();
+			counter(registry, ResilientCacheMeters.REPLICATION_ACKNOWLEDGEMENTS, levelTags.and(outcome, "met"), statistics,
+					CacheStatistics::acknowledged);
+			counter(registry, ResilientCacheMeters.REPLICATION_ACKNOWLEDGEMENTS, levelTags.and(outcome, "shortfall"), statistics,
+					CacheStatistics::shortfalls);
+		}
 	}
 
 	static <T> void counter(MeterRegistry registry, ResilientCacheMeters meter, Tags tags, T state, ToDoubleFunction<T> count) {

@@ -177,19 +177,23 @@ public final class ResilientCacheEndpoint {
 	 * @param failovers reads served by a region other than the local one
 	 * @param unavailable reads no region could answer
 	 * @param notCached values not cached (too large or not encodable)
+	 * @param replication the cache's replication level: ASYNC, QUORUM or ALL
+	 * @param shortfalls writes at the quorum or all level that returned with fewer acknowledgements
+	 * than the level asks for (the regions missing have them in their journal)
 	 */
-	public record CacheDescriptor(long hits, long misses, long failovers, long unavailable, long notCached) {
+	public record CacheDescriptor(long hits, long misses, long failovers, long unavailable, long notCached, String replication,
+			long shortfalls) {
 
 		static CacheDescriptor of(CacheStatistics statistics) {
 			return new CacheDescriptor(statistics.totalHits(), statistics.totalMisses(), statistics.failovers(), statistics.unavailable(),
-					statistics.notCached());
+					statistics.notCached(), statistics.replication().name(), statistics.shortfalls());
 		}
 
 	}
 
 	/**
 	 * The write path.
-	 * @param mode ASYNC or SYNC
+	 * @param mode the default replication level: ASYNC, QUORUM, ALL or SYNC (the same as ALL)
 	 * @param inFlight background replications in flight
 	 * @param completed replications completed since start
 	 * @param meanLagMillis mean time a replication took

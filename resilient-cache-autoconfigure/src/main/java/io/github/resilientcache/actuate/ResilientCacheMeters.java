@@ -101,6 +101,15 @@ public enum ResilientCacheMeters implements MeterDocumentation {
 	REPLICATION_LAG("resilient.replication.lag", Meter.Type.TIMER, "Time a replication to another region took"),
 
 	/**
+	 * Writes of caches at the quorum or all replication level, by whether as many regions
+	 * acknowledged as the level asks for before the call returned.
+	 */
+	REPLICATION_ACKNOWLEDGEMENTS("resilient.replication.acknowledgements", Meter.Type.COUNTER,
+			"Writes at the quorum or all replication level, by outcome: met (as many regions acknowledged as the level asks for "
+					+ "before the call returned) or shortfall (the regions missing have the write in their journal)",
+			Tag.CACHE, Tag.LEVEL, Tag.OUTCOME),
+
+	/**
 	 * Keys journaled for a region that it has not received yet.
 	 */
 	JOURNAL_DEPTH("resilient.journal.depth", Meter.Type.GAUGE, "Keys journaled for a region that it has not received yet",
@@ -223,7 +232,17 @@ public enum ResilientCacheMeters implements MeterDocumentation {
 		 * Why the codec refused a value: {@code type}, {@code size}, {@code limits}, {@code key}
 		 * or {@code cleartext}.
 		 */
-		REASON("reason");
+		REASON("reason"),
+
+		/**
+		 * Replication level of a cache: {@code quorum} or {@code all}.
+		 */
+		LEVEL("level"),
+
+		/**
+		 * Outcome of a write's acknowledgements: {@code met} or {@code shortfall}.
+		 */
+		OUTCOME("outcome");
 
 		private final String key;
 

@@ -27,6 +27,7 @@ import io.github.resilientcache.replication.JournalStore;
 import io.github.resilientcache.replication.ReplayJournal;
 import io.github.resilientcache.replication.Replicator;
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -39,6 +40,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
@@ -146,11 +148,30 @@ public final class ResilientCacheAutoConfiguration {
 			ResilientCacheProperties properties, ObjectProvider<CacheOperationTimer> timer,
 			ObjectProvider<ObservationRegistry> observationRegistry) {
 		CacheSettings defaults = new CacheSettings(regions.keys().prefix(), properties.getDefaultTtl(), properties.getTombstoneTtl(),
-				properties.getOperationTimeout(), properties.getMaxValueSize().toBytes(), properties.isAllowNullValues());
-		return new MultiRegionCacheManager(regions, replicator, codec, (name) -> {
-			ResilientCacheProperties.Cache cache = properties.getCaches().get(name);
-			return (cache != null && cache.getTtl() != null) ? defaults.withTtl(cache.getTtl()) : defaults;
-		}, timer.getIfAvailable(() -> CacheOperationTimer.NONE), clock, observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+				properties.getOperationTimeout(), properties.getMaxValueSize().toBytes(), properties.isAllowNullValues())
+			.withReplication(properties.getReplication().getMode());
+		return new MultiRegionCacheManager(regions, replicator, codec, (name) -> settings(defaults, properties.getCaches().get(name)),
+				timer.getIfAvailable(() -> CacheOperationTimer.NONE), clock, observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+	}
+
+	private static CacheSettings settings(CacheSettings defaults, ResilientCacheProperties.@Nullable Cache cache) {
+		CacheSettings settings = defaults;
+		if (cache != null && cache.getTtl() != null) {
+			settings = settings.withTtl(cache.getTtl());
+		}
+		if (cache != null && cache.getReplication() != null) {
+			settings = settings.withReplication(cache.getReplication());
+		}
+		if (cache != null && cache.getTimeout() != null) {
+			settings = settings.withOperationTimeout(cache.getTimeout());
+		}
+		return settings;
+	}
+
+	@Bean
+	@ConfigurationPropertiesBinding
+	static ReplicationModeConverter resilientCacheReplicationModeConverter() {
+		return new ReplicationModeConverter();
 	}
 
 	@Bean

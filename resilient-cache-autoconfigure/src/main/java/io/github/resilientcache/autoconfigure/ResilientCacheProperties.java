@@ -536,7 +536,10 @@ public class ResilientCacheProperties {
 	public static class Replication {
 
 		/**
-		 * Whether the other regions are written after the call returns (async) or before (sync).
+		 * Default replication level of the caches: async (the call waits for one region, the
+		 * others are written in the background), quorum (for a majority of the configured regions)
+		 * or all (for every region that takes writes now); sync is the same as all. A region that
+		 * cannot acknowledge within the operation timeout is journaled and the call still succeeds.
 		 */
 		private ReplicationMode mode = ReplicationMode.ASYNC;
 
@@ -575,6 +578,19 @@ public class ResilientCacheProperties {
 		private @Nullable Duration ttl;
 
 		/**
+		 * Replication level of the cache: async, quorum or all (sync is the same as all). Defaults
+		 * to resilient-cache.replication.mode.
+		 */
+		private @Nullable ReplicationMode replication;
+
+		/**
+		 * Longest time an operation of the cache holds the calling thread: a read with its failover,
+		 * a write with the acknowledgements its replication level waits for. Defaults to
+		 * resilient-cache.operation-timeout.
+		 */
+		private @Nullable Duration timeout;
+
+		/**
 		 * Encryption of the cache's values.
 		 */
 		private final Encryption encryption = new Encryption();
@@ -590,6 +606,22 @@ public class ResilientCacheProperties {
 
 		public void setTtl(@Nullable Duration ttl) {
 			this.ttl = ttl;
+		}
+
+		public @Nullable ReplicationMode getReplication() {
+			return this.replication;
+		}
+
+		public void setReplication(@Nullable ReplicationMode replication) {
+			this.replication = replication;
+		}
+
+		public @Nullable Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(@Nullable Duration timeout) {
+			this.timeout = timeout;
 		}
 
 		public Encryption getEncryption() {

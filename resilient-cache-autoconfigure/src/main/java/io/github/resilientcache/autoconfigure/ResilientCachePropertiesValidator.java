@@ -79,6 +79,9 @@ final class ResilientCachePropertiesValidator {
 			if (cache.getTtl() != null) {
 				notNegative("caches." + name + ".ttl", cache.getTtl());
 			}
+			if (cache.getTimeout() != null) {
+				positive("caches." + name + ".timeout", cache.getTimeout());
+			}
 		});
 		ResilientCacheProperties.CircuitBreaker breaker = properties.getCircuitBreaker();
 		percentage("circuit-breaker.failure-rate-threshold", breaker.getFailureRateThreshold());

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.github.resilientcache.region.Region;
+import io.github.resilientcache.replication.ReplicationMode;
 
 /**
  * Counters of one cache, per region that served the operation, read by the metrics binder.
@@ -29,7 +30,14 @@ public final class CacheStatistics {
 
 	private final LongAdder notCached = new LongAdder();
 
-	CacheStatistics(List<Region> regions) {
+	private final ReplicationMode replication;
+
+	private final LongAdder acknowledged = new LongAdder();
+
+	private final LongAdder shortfalls = new LongAdder();
+
+	CacheStatistics(List<Region> regions, ReplicationMode replication) {
+		this.replication = replication.level();
 		this.regionNames = regions.stream().map(Region::name).toList();
 		this.hits = adders(regions.size());
 		this.misses = adders(regions.size());
@@ -103,6 +111,32 @@ public final class CacheStatistics {
 		return this.notCached.sum();
 	}
 
+	/**
+	 * The cache's replication level ({@code SYNC} read as {@code ALL}).
+	 * @return the level
+	 */
+	public ReplicationMode replication() {
+		return this.replication;
+	}
+
+	/**
+	 * Writes at the quorum or all level that as many regions acknowledged as the level asks for
+	 * before the call returned.
+	 * @return the count
+	 */
+	public long acknowledged() {
+		return this.acknowledged.sum();
+	}
+
+	/**
+	 * Writes at the quorum or all level that returned with fewer acknowledgements than the level
+	 * asks for: the regions missing have the write in their journal.
+	 * @return the count
+	 */
+	public long shortfalls() {
+		return this.shortfalls.sum();
+	}
+
 	public long totalHits() {
 		return sum(this.hits);
 	}
@@ -159,6 +193,10 @@ public final class CacheStatistics {
 
 	void recordNotCached() {
 		this.notCached.increment();
+	}
+
+	void recordAcknowledgements(boolean met) {
+		(met ? this.acknowledged : this.shortfalls).increment();
 	}
 
 }

@@ -18,8 +18,10 @@ import io.github.resilientcache.region.RegionFailureException;
 import io.github.resilientcache.region.RegionStore;
 import io.github.resilientcache.region.StoredEntry;
 import io.github.resilientcache.region.Version;
+import io.github.resilientcache.replication.Acknowledgements;
 import io.github.resilientcache.replication.HybridLogicalClock;
 import io.github.resilientcache.replication.ReplayJournal;
+import io.github.resilientcache.replication.ReplicationMode;
 import io.github.resilientcache.replication.Replicator;
 import io.github.resilientcache.replication.Replicator.Write;
 import io.github.resilientcache.replication.Replicator.WriteResult;
@@ -75,7 +77,7 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 		this.replicator = replicator;
 		this.clock = clock;
 		this.codec = codec;
-		this.statistics = new CacheStatistics(router.order());
+		this.statistics = new CacheStatistics(router.order(), settings.replication());
 		this.localRegion = router.order().get(0).name();
 		this.timer = timer;
 	}
@@ -273,7 +275,7 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 		Write<RegionStore.IfAbsentOutcome> write = new Write<>(redisKey, entry.version(),
 				(store) -> store.writeIfAbsent(redisKey, encoded, entry.version()),
 				(outcome) -> (outcome.version() != null) ? (store) -> store.write(redisKey, encoded, outcome.version()) : null);
-		WriteResult<RegionStore.IfAbsentOutcome> result = await(this.replicator.write(write));
+		WriteResult<RegionStore.IfAbsentOutcome> result = await(replicate(write));
 		recordWrite(Operation.PUT, result, start);
 		if (result == null || !result.taken() || result.value() == null) {
 			return null;
@@ -314,7 +316,7 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 	private @Nullable WriteResult<Long> clearAll() {
 		String pattern = this.keys.pattern();
 		long start = System.nanoTime();
-		WriteResult<Long> result = await(this.replicator.write(Write.everywhere(ReplayJournal.clearMarker(pattern), (store) -> store.deleteByPattern(pattern))));
+		WriteResult<Long> result = await(replicate(Write.everywhere(ReplayJournal.clearMarker(pattern), (store) -> store.deleteByPattern(pattern))));
 		recordWrite(Operation.CLEAR, result, start);
 		return result;
 	}
@@ -352,7 +354,7 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 		RegionStore.EncodedEntry encoded = RegionStore.encode(entry.kind(), entry.payload(), ttl);
 		Write<RegionStore.WriteOutcome> write = new Write<>(redisKey, entry.version(), (store) -> store.writeFirst(redisKey, encoded, entry.version()),
 				(outcome) -> (store) -> store.write(redisKey, encoded, outcome.version()));
-		return this.replicator.write(write).thenApply((result) -> {
+		return replicate(write).thenApply((result) -> {
 			RegionStore.WriteOutcome outcome = result.value();
 			if (result.taken() && outcome != null) {
 				this.clock.observe(outcome.version().stamp());
@@ -364,6 +366,29 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 				}
 			}
 			return result;
+		});
+	}
+
+	/**
+	 * One write through the replicator at this cache's level and within its budget. At the quorum
+	 * and all levels the outcome is counted and a shortfall logged (at debug: during a failover every
+	 * write falls short); the async level adds nothing to its path.
+	 */
+	private <T> CompletableFuture<WriteResult<T>> replicate(Write<T> write) {
+		ReplicationMode level = this.settings.replication();
+		CompletableFuture<WriteResult<T>> result = this.replicator.write(write, level, this.settings.timeoutNanos());
+		if (level == ReplicationMode.ASYNC) {
+			return result;
+		}
+		return result.thenApply((outcome) -> {
+			Acknowledgements acknowledgements = outcome.acknowledgements();
+			if (acknowledgements != null) {
+				this.statistics.recordAcknowledgements(acknowledgements.met());
+				if (!acknowledgements.met() && logger.isDebugEnabled()) {
+					logger.debug("Write to cache '" + this.name + "' returned short of its replication level: " + acknowledgements);
+				}
+			}
+			return outcome;
 		});
 	}
 

@@ -166,6 +166,16 @@ public class MultiRegionCacheManager implements CacheManager {
 		return (cache != null) ? cache.statistics() : null;
 	}
 
+	/**
+	 * Settings of a cache, {@code null} if it was never used.
+	 * @param name the cache name
+	 * @return its settings: time to live, budget, replication level...
+	 */
+	public @Nullable CacheSettings getSettings(String name) {
+		MultiRegionCache cache = this.caches.get(name);
+		return (cache != null) ? cache.settings() : null;
+	}
+
 	public Regions getRegions() {
 		return this.regions;
 	}

@@ -21,9 +21,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * The one write path: every put, eviction and clear goes to one region first (the local one when it
  * serves, else the next in failover order, each within the operation timeout) and then to the
- * others: in the background in {@link ReplicationMode#ASYNC async} mode, before the call completes
- * in {@link ReplicationMode#SYNC sync} mode. A region that cannot take a write gets it in the
- * {@link ReplayJournal}: nothing is dropped silently.
+ * others: in the background at the {@link ReplicationMode#ASYNC async} level; at the
+ * {@link ReplicationMode#QUORUM quorum} and {@link ReplicationMode#ALL all} levels at once, the call
+ * completing when enough regions acknowledged (or the budget is spent). A region that cannot take a
+ * write gets it in the {@link ReplayJournal}: nothing is dropped silently, and no level makes a call
+ * fail.
  * <p>
  * Everything runs on Redisson's async API: no thread waits on a remote region. Background
  * replication is bounded per target region (a bulkhead: a hung region uses up its own
@@ -70,59 +72,120 @@ public final class Replicator {
 	}
 
 	/**
-	 * Applies one write to every region.
+	 * Applies one write to every region at the default level, within the default budget.
 	 * @param <T> the result of the first region's write
 	 * @param write the write
 	 * @return the outcome in the first region that took it; never fails
 	 */
 	public <T> CompletableFuture<WriteResult<T>> write(Write<T> write) {
-		long deadline = System.nanoTime() + this.timeoutNanos;
-		List<Region> skipped = new ArrayList<>();
-		return first(write, 0, deadline, skipped).thenCompose((result) -> {
-			Function<RegionStore, ? extends CompletionStage<?>> replica = (result.region() >= 0) ? write.replica().apply(result.value()) : null;
-			List<Region> targets = new ArrayList<>(skipped);
-			List<Region> all = this.regions.all();
-			for (int i = result.region() + 1; result.region() >= 0 && i < all.size(); i++) {
-				targets.add(all.get(i));
-			}
-			if (result.region() < 0) {
-				// No region took the write: none holds its value, so replay must delete the key
-				// everywhere rather than copy an older value back.
-				this.regions.all().forEach((region) -> this.journal.record(region, write.key(), ReplayJournal.Repair.DELETE, write.version(),
-						"no region took the write"));
-				return CompletableFuture.completedFuture(result);
-			}
-			if (replica == null) {
-				// Nothing to replicate: a putIfAbsent that found a value.
-				skipped.forEach((region) -> this.journal.record(region, write.key(), notServing(region)));
-				return CompletableFuture.completedFuture(result);
-			}
-			List<CompletableFuture<?>> waits = new ArrayList<>();
-			for (Region region : targets) {
-				if (!region.acceptsWrites()) {
-					this.journal.record(region, write.key(), notServing(region));
-				}
-				else if (this.mode == ReplicationMode.SYNC) {
-					long remaining = deadline - System.nanoTime();
-					if (remaining < MIN_ATTEMPT_NANOS) {
-						this.journal.record(region, write.key(), "operation timeout spent");
-					}
-					else {
-						waits.add(replicate(region, write.key(), replica, remaining));
-					}
-				}
-				else if (permits(region).tryAcquire()) {
-					replicate(region, write.key(), replica, this.timeoutNanos).whenComplete((v, ex) -> permits(region).release());
-				}
-				else {
-					this.journal.record(region, write.key(), "replication queue full (" + this.maxInFlight + " in flight)");
-				}
-			}
-			return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)).thenApply((v) -> result);
-		});
+		return write(write, this.mode, this.timeoutNanos);
 	}
 
-	private <T> CompletableFuture<WriteResult<T>> first(Write<T> write, int from, long deadline, List<Region> skipped) {
+	/**
+	 * Applies one write to every region.
+	 * @param <T> the result of the first region's write
+	 * @param write the write
+	 * @param level how many regions must hold the write before the returned future completes
+	 * @param budgetNanos budget of the whole call: the first region's write (failover included) and,
+	 * at the quorum and all levels, the wait for the others; at the async level, the deadline of each
+	 * background replication
+	 * @return the outcome in the first region that took it, with the acknowledgements at the quorum
+	 * and all levels; never fails
+	 */
+	public <T> CompletableFuture<WriteResult<T>> write(Write<T> write, ReplicationMode level, long budgetNanos) {
+		long deadline = System.nanoTime() + budgetNanos;
+		List<Region> skipped = new ArrayList<>();
+		if (level == ReplicationMode.ASYNC) {
+			return first(write, 0, deadline, skipped, null).thenApply((result) -> replicateInBackground(write, result, skipped, budgetNanos));
+		}
+		List<Region> failed = new ArrayList<>();
+		return first(write, 0, deadline, skipped, failed).thenCompose((result) -> replicateAndWait(write, result, level, deadline, skipped, failed));
+	}
+
+	/** The async level: the other regions are written in the background, each bounded by its permits. */
+	private <T> WriteResult<T> replicateInBackground(Write<T> write, WriteResult<T> result, List<Region> skipped, long timeoutNanos) {
+		if (!result.taken()) {
+			journalEverywhere(write);
+			return result;
+		}
+		Function<RegionStore, ? extends CompletionStage<?>> replica = write.replica().apply(result.value());
+		if (replica == null) {
+			// Nothing to replicate: a putIfAbsent that found a value.
+			skipped.forEach((region) -> this.journal.record(region, write.key(), notServing(region)));
+			return result;
+		}
+		List<Region> targets = new ArrayList<>(skipped);
+		List<Region> all = this.regions.all();
+		for (int i = result.region() + 1; i < all.size(); i++) {
+			targets.add(all.get(i));
+		}
+		for (Region region : targets) {
+			if (!region.acceptsWrites()) {
+				this.journal.record(region, write.key(), notServing(region));
+			}
+			else if (permits(region).tryAcquire()) {
+				replicate(region, write.key(), replica, timeoutNanos).whenComplete((v, ex) -> permits(region).release());
+			}
+			else {
+				this.journal.record(region, write.key(), "replication queue full (" + this.maxInFlight + " in flight)");
+			}
+		}
+		return result;
+	}
+
+	/**
+	 * The quorum and all levels: the other regions are written at once, and the call waits until
+	 * enough of them acknowledged or every one answered, never past the deadline: a region that has
+	 * not acknowledged by then fails its write, which journals it.
+	 */
+	private <T> CompletableFuture<WriteResult<T>> replicateAndWait(Write<T> write, WriteResult<T> result, ReplicationMode level,
+			long deadline, List<Region> skipped, List<Region> failed) {
+		List<Region> all = this.regions.all();
+		if (!result.taken()) {
+			journalEverywhere(write);
+			return CompletableFuture.completedFuture(result.with(new Acknowledgements(level.level(), level.required(all.size()), List.of(),
+					all.stream().map(Region::name).toList(), List.of())));
+		}
+		Function<RegionStore, ? extends CompletionStage<?>> replica = write.replica().apply(result.value());
+		if (replica == null) {
+			skipped.forEach((region) -> this.journal.record(region, write.key(), notServing(region)));
+			return CompletableFuture.completedFuture(result);
+		}
+		AcknowledgementWait wait = new AcknowledgementWait(level, all);
+		failed.forEach(wait::journaled);
+		wait.acknowledged(all.get(result.region()));
+		List<Region> targets = new ArrayList<>(skipped);
+		targets.addAll(all.subList(result.region() + 1, all.size()));
+		for (Region region : targets) {
+			long remaining = deadline - System.nanoTime();
+			if (!region.acceptsWrites() || remaining < MIN_ATTEMPT_NANOS) {
+				// Failed over or offline: journaled, not waited for (its breaker already said it cannot answer).
+				this.journal.record(region, write.key(), notServing(region));
+				wait.journaled(region);
+			}
+			else {
+				// Never longer than the region's own timeout either: its client gives up on a command then.
+				replicate(region, write.key(), replica, region.attemptNanos(remaining)).thenAccept((acknowledged) -> {
+					if (acknowledged) {
+						wait.acknowledged(region);
+					}
+					else {
+						wait.journaled(region);
+					}
+				});
+			}
+		}
+		return wait.done().thenApply(result::with);
+	}
+
+	/** No region took the write: none holds its value, so replay must delete the key everywhere rather than copy an older value back. */
+	private void journalEverywhere(Write<?> write) {
+		this.regions.all().forEach((region) -> this.journal.record(region, write.key(), ReplayJournal.Repair.DELETE, write.version(),
+				"no region took the write"));
+	}
+
+	private <T> CompletableFuture<WriteResult<T>> first(Write<T> write, int from, long deadline, List<Region> skipped,
+			@Nullable List<Region> failed) {
 		List<Region> all = this.regions.all();
 		for (int i = from; i < all.size(); i++) {
 			Region region = all.get(i);
@@ -138,13 +201,17 @@ public final class Replicator {
 					return CompletableFuture.completedFuture(new WriteResult<>(index, value));
 				}
 				this.journal.record(region, write.key(), Region.unwrap(ex).getMessage());
-				return first(write, index + 1, deadline, skipped);
+				if (failed != null) {
+					failed.add(region);
+				}
+				return first(write, index + 1, deadline, skipped, failed);
 			}).thenCompose(Function.identity());
 		}
 		return CompletableFuture.completedFuture(new WriteResult<>(-1, null));
 	}
 
-	private CompletableFuture<?> replicate(Region region, String key, Function<RegionStore, ? extends CompletionStage<?>> operation,
+	/** One replication; completes with whether the region acknowledged (else it was journaled), never fails. */
+	private CompletableFuture<Boolean> replicate(Region region, String key, Function<RegionStore, ? extends CompletionStage<?>> operation,
 			long timeoutNanos) {
 		long start = System.nanoTime();
 		@SuppressWarnings("unchecked")
@@ -152,12 +219,11 @@ public final class Replicator {
 		return region.callAsync(call, timeoutNanos).handle((value, ex) -> {
 			if (ex != null) {
 				this.journal.record(region, key, Region.unwrap(ex).getMessage());
+				return false;
 			}
-			else {
-				this.replicated.increment();
-				this.replicationNanos.add(System.nanoTime() - start);
-			}
-			return null;
+			this.replicated.increment();
+			this.replicationNanos.add(System.nanoTime() - start);
+			return true;
 		});
 	}
 
@@ -252,11 +318,26 @@ public final class Replicator {
 	 * @param region index of that region in failover order, {@code -1} when no region took it
 	 * (then every region has it in its journal)
 	 * @param value its result
+	 * @param acknowledgements which regions held the write when the call returned, at the quorum and
+	 * all levels; {@code null} at the async level and when nothing was replicated
 	 */
-	public record WriteResult<T>(int region, @Nullable T value) {
+	public record WriteResult<T>(int region, @Nullable T value, @Nullable Acknowledgements acknowledgements) {
+
+		/**
+		 * An outcome without acknowledgements (the async level, or no replication needed).
+		 * @param region index of the region that took the write, {@code -1} for none
+		 * @param value its result
+		 */
+		public WriteResult(int region, @Nullable T value) {
+			this(region, value, null);
+		}
 
 		public boolean taken() {
 			return this.region >= 0;
+		}
+
+		WriteResult<T> with(Acknowledgements acknowledgements) {
+			return new WriteResult<>(this.region, this.value, acknowledgements);
 		}
 
 	}

@@ -38,6 +38,8 @@ class ResilientCacheEndpointTests {
 			assertThat(all.<String>json("$.regions.west.state")).isEqualTo("UP");
 			assertThat(all.<Integer>json("$.caches.accounts.hits")).isEqualTo(1);
 			assertThat(all.<Integer>json("$.caches.accounts.misses")).isEqualTo(1);
+			assertThat(all.<String>json("$.caches.accounts.replication")).isEqualTo("ASYNC");
+			assertThat(all.<Integer>json("$.caches.accounts.shortfalls")).isZero();
 			assertThat(all.<String>json("$.replication.mode")).isEqualTo("ASYNC");
 			Http.Response west = http.get("/actuator/resilientcache/west");
 			assertThat(west.status()).isEqualTo(200);

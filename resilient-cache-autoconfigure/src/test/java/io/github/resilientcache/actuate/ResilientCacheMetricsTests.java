@@ -48,7 +48,8 @@ class ResilientCacheMetricsTests {
 
 	@Test
 	void everyDocumentedMeterIsRegisteredWithItsTypeAndTags() {
-		this.runner.run((context) -> {
+		// A cache at the quorum level, for the meter only such caches have.
+		this.runner.withPropertyValues("resilient-cache.caches.accounts.replication=quorum").run((context) -> {
 			AccountService service = context.getBean(AccountService.class);
 			service.find("m1");
 			service.find("m1");
@@ -94,6 +95,34 @@ class ResilientCacheMetricsTests {
 			await().atMost(Duration.ofSeconds(5)).until(() -> count(registry, "resilient.replication.completed") >= 3);
 			assertThat(registry.get("resilient.replication.lag").functionTimer().count()).isGreaterThanOrEqualTo(3);
 		});
+	}
+
+	@Test
+	void acknowledgementsAreCountedByCacheLevelAndOutcomeForQuorumAndAllCachesOnly() {
+		this.runner.withPropertyValues("resilient-cache.caches.accounts.replication=all").run((context) -> {
+			AccountService service = context.getBean(AccountService.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			Regions all = context.getBean(Regions.class);
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(all));
+			service.findNothing("n1");
+			service.find("k1");
+			double met = acknowledgements(registry, "met");
+			double shortfall = acknowledgements(registry, "shortfall");
+			service.setBalance("k1", BigDecimal.ONE);
+			service.blockCard("k1");
+			assertThat(acknowledgements(registry, "met") + acknowledgements(registry, "shortfall")).isEqualTo(met + shortfall + 2);
+			regions.get("west").stop();
+			service.setBalance("k2", BigDecimal.TEN);
+			assertThat(acknowledgements(registry, "shortfall")).as("west stopped: short of all").isGreaterThan(shortfall);
+			assertThat(registry.find("resilient.replication.acknowledgements").tag("cache", "nothing").meters())
+				.as("an async cache waits for no acknowledgement").isEmpty();
+		});
+	}
+
+	private static double acknowledgements(MeterRegistry registry, String outcome) {
+		return registry.get("resilient.replication.acknowledgements").tags("cache", "accounts", "level", "all", "outcome", outcome)
+			.functionCounter()
+			.count();
 	}
 
 	@Test
