@@ -82,6 +82,9 @@ class ReplicationLevelTests {
 				await().atMost(RECOVERY).untilAsserted(() -> assertSameEntry("west", id));
 			}
 			System.out.printf("[figure] %s: %d of 11 writes returned short of west (a loaded machine)%n", level, shortOnes.size());
+			// A healthy region misses a 500 ms deadline only when the machine starves it: most writes
+			// are acknowledged, or the level does not wait at all.
+			assertThat(shortOnes).as("writes acknowledged by a healthy west").hasSizeLessThan(6);
 			assertThat(entry("west", level + "-0").kind()).as("the eviction too").isEqualTo(StoredEntry.Kind.TOMBSTONE);
 			assertThat(statistics(context).acknowledged() + statistics(context).shortfalls()).as("each write counted once").isEqualTo(counted + 11);
 		});
