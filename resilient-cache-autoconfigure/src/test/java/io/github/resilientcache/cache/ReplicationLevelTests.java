@@ -176,7 +176,13 @@ class ReplicationLevelTests {
 			assertThat(statistics(context).shortfalls()).isEqualTo(shortfalls + writes);
 			await().atMost(RECOVERY).until(() -> all.get("west").state() == RegionState.OPEN);
 			Account afterFailover = service.setBalance("down-0", BigDecimal.valueOf(100));
-			assertThat(valueIn(context, "east", "down-0")).isEqualTo(afterFailover);
+			ReplayJournal journal = context.getBean(ReplayJournal.class);
+			if (!journal.isPending(all.get("east"), "rc:accounts::down-0")) {
+				assertThat(valueIn(context, "east", "down-0")).isEqualTo(afterFailover);
+			}
+			// Else east missed it too (a starved client never sent it): journaled, and east is not
+			// read for that key until repaired. Either way the caller reads the new value.
+			assertThat(service.find("down-0")).isEqualTo(afterFailover);
 			regions.get("west").start();
 			await().atMost(RECOVERY).until(() -> TestApplications.allUp(all));
 			for (int i = 0; i < writes; i++) {
