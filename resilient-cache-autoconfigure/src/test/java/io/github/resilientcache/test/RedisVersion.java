@@ -9,7 +9,7 @@ import java.nio.file.Path;
 public enum RedisVersion {
 
     /** The redis-server 6.2 binary shipped by embedded-redis. */
-    V6_2 {
+    V6_2("6.2") {
         @Override
         public Path binary() {
             return RedisBinary.path();
@@ -17,12 +17,23 @@ public enum RedisVersion {
     },
 
     /** The system's redis-server 7 or newer. */
-    V7 {
+    V7("7") {
         @Override
         public Path binary() {
             return SystemRedis.requireRedis7();
         }
     };
+
+    private final String label;
+
+    RedisVersion(String label) {
+        this.label = label;
+    }
+
+    /** The version as people write it, for figures and messages. */
+    public String label() {
+        return label;
+    }
 
     /** The redis-server binary of this version. */
     public abstract Path binary();
