@@ -104,6 +104,18 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
         throw new IllegalArgumentException("No such slot: " + slot);
     }
 
+    /** The replica of a master, as the master's {@code CLUSTER NODES} tells. */
+    public EmbeddedRedis replicaOf(EmbeddedRedis master) {
+        String masterId = (String) master.command("CLUSTER", "MYID");
+        return ((String) master.command("CLUSTER", "NODES")).lines()
+                .map(line -> line.split(" "))
+                .filter(fields -> fields.length > 3 && fields[2].contains("slave") && fields[3].equals(masterId))
+                .map(fields -> Integer.parseInt(fields[1].substring(fields[1].indexOf(':') + 1, fields[1].indexOf('@'))))
+                .flatMap(port -> nodes.stream().filter(node -> node.port() == port))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(master + " has no replica"));
+    }
+
     /** FLUSHALL on every master, then waits until every replica is empty too. */
     public void flushAll() {
         masters().forEach(EmbeddedRedis::flushAll);

@@ -40,6 +40,12 @@ public interface RegionTopology extends AutoCloseable {
      */
     void killPrimaryOf(String key);
 
+    /**
+     * Like {@link #killPrimaryOf(String)}, but the replica that takes over is frozen (SIGSTOP) while {@code writes} run, so the
+     * primary acknowledges writes its successor never receives: what asynchronous replication loses in a real failover.
+     */
+    void killPrimaryOfLosingWrites(String key, Runnable writes);
+
     /** Back to a running, healthy, empty deployment between tests. */
     void reset();
 
@@ -74,6 +80,12 @@ public interface RegionTopology extends AutoCloseable {
         public void killPrimaryOf(String key) {
             server.stop();
             server.start();
+        }
+
+        @Override
+        public void killPrimaryOfLosingWrites(String key, Runnable writes) {
+            writes.run();
+            killPrimaryOf(key);
         }
 
         @Override
@@ -113,6 +125,21 @@ public interface RegionTopology extends AutoCloseable {
 
         @Override
         public void killPrimaryOf(String key) {
+            sentinel.killPrimaryAndAwaitPromotion();
+        }
+
+        @Override
+        public void killPrimaryOfLosingWrites(String key, Runnable writes) {
+            EmbeddedRedis primary = sentinel.primary();
+            EmbeddedRedis replica = sentinel.servers().stream().filter(server -> server != primary).findFirst().orElseThrow();
+            replica.pause();
+            try {
+                writes.run();
+            }
+            finally {
+                primary.stop();
+                replica.resume();
+            }
             sentinel.killPrimaryAndAwaitPromotion();
         }
 
@@ -159,6 +186,21 @@ public interface RegionTopology extends AutoCloseable {
         @Override
         public void killPrimaryOf(String key) {
             cluster.killMasterAndAwaitPromotion(cluster.nodeForKey(key));
+        }
+
+        @Override
+        public void killPrimaryOfLosingWrites(String key, Runnable writes) {
+            EmbeddedRedis master = cluster.nodeForKey(key);
+            EmbeddedRedis replica = cluster.replicaOf(master);
+            replica.pause();
+            try {
+                writes.run();
+            }
+            finally {
+                master.stop();
+                replica.resume();
+            }
+            cluster.killMasterAndAwaitPromotion(master);
         }
 
         @Override
