@@ -18,7 +18,7 @@ import org.awaitility.core.ConditionTimeoutException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * One real redis-server process (the 6.2 binary shipped by embedded-redis) on a loopback port, with the faults a region can
+ * One real redis-server process (the 6.2 binary shipped by embedded-redis, or the system's Redis 7: {@link RedisVersion}) on a loopback port, with the faults a region can
  * suffer: stop/start on the same port, SIGSTOP/SIGCONT freezing, {@code CLIENT PAUSE}, and restart from an older snapshot.
  *
  * <p>Nothing is persisted between runs ({@code save ""}, no AOF, and {@link #start()} discards any dump), so a restart
@@ -38,6 +38,8 @@ public final class EmbeddedRedis implements AutoCloseable {
     private final String name;
     private final int port;
     private final boolean cluster;
+    private final RedisVersion version;
+    private final List<String> arguments;
     private final Path directory;
     private final Path configFile;
     private final Path logFile;
@@ -48,10 +50,13 @@ public final class EmbeddedRedis implements AutoCloseable {
     private long clientPausedUntilNanos;
     private boolean closed;
 
-    private EmbeddedRedis(String name, int port, boolean cluster, List<String> extraConfigLines) {
+    private EmbeddedRedis(String name, int port, boolean cluster, List<String> extraConfigLines, RedisVersion version,
+            List<String> arguments) {
         this.name = name;
         this.port = port;
         this.cluster = cluster;
+        this.version = version;
+        this.arguments = List.copyOf(arguments);
         try {
             this.directory = Files.createTempDirectory("resilient-cache-redis-" + safe(name) + "-" + port + "-");
             ServerProcesses.registerDirectory(directory);
@@ -76,10 +81,27 @@ public final class EmbeddedRedis implements AutoCloseable {
      * chosen so that the cluster bus port ({@code port + 10000}) is free too.
      */
     public static EmbeddedRedis start(String name, List<String> extraConfigLines) {
+        return start(name, extraConfigLines, RedisVersion.V6_2);
+    }
+
+    /** Like {@link #start(String, List)}, on the given server version's binary. */
+    public static EmbeddedRedis start(String name, List<String> extraConfigLines, RedisVersion version) {
+        return start(name, extraConfigLines, version, List.of());
+    }
+
+    /**
+     * A Sentinel ({@code redis-server <conf> --sentinel}) with the given sentinel lines; it answers PING like a server, and
+     * rewrites its own config file as it learns the topology.
+     */
+    static EmbeddedRedis startSentinel(String name, List<String> sentinelLines, RedisVersion version) {
+        return start(name, sentinelLines, version, List.of("--sentinel"));
+    }
+
+    private static EmbeddedRedis start(String name, List<String> extraConfigLines, RedisVersion version, List<String> arguments) {
         boolean cluster = extraConfigLines.stream().anyMatch(line -> CLUSTER_ENABLED.matcher(line).matches());
         for (int attempt = 1; ; attempt++) {
             int port = cluster ? FreePorts.clusterPort() : FreePorts.serverPort();
-            EmbeddedRedis redis = new EmbeddedRedis(name, port, cluster, extraConfigLines);
+            EmbeddedRedis redis = new EmbeddedRedis(name, port, cluster, extraConfigLines, version, arguments);
             try {
                 synchronized (redis) {
                     redis.launch(false);
@@ -110,6 +132,11 @@ public final class EmbeddedRedis implements AutoCloseable {
     /** {@code redis://127.0.0.1:<port>}, the form Redisson and the starter's properties expect. */
     public String address() {
         return "redis://" + HOST + ":" + port;
+    }
+
+    /** The Redis version whose binary runs this server. */
+    public RedisVersion version() {
+        return version;
     }
 
     /** The OS process id of the running server. */
@@ -317,7 +344,9 @@ public final class EmbeddedRedis implements AutoCloseable {
                 Files.copy(snapshotFile, dump);
             }
             logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
-            started = new ProcessBuilder(RedisBinary.path().toString(), configFile.toString())
+            List<String> command = new ArrayList<>(List.of(version.binary().toString(), configFile.toString()));
+            command.addAll(arguments);
+            started = new ProcessBuilder(command)
                     .directory(directory.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(Redirect.appendTo(logFile.toFile()))

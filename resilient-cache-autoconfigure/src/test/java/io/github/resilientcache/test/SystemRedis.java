@@ -65,7 +65,18 @@ public final class SystemRedis implements AutoCloseable {
         return binary.get();
     }
 
+    private static volatile Optional<Path> found;
+
     private static Optional<Path> find() {
+        Optional<Path> known = found;
+        if (known == null) {
+            known = search();
+            found = known;
+        }
+        return known;
+    }
+
+    private static Optional<Path> search() {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
             Path candidate = Path.of(dir, "redis-server");
             if (Files.isExecutable(candidate) && major(candidate) >= 7) {

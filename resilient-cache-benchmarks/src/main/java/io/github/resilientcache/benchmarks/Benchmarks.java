@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * Entry point of the benchmarks: {@code ./mvnw -pl resilient-cache-benchmarks exec:exec -Dbenchmark=NAME}
- * with NAME {@code cache}, {@code failover}, {@code replay}, {@code write}, {@code recovery} or {@code all}; add
+ * with NAME {@code cache}, {@code failover}, {@code replay}, {@code write}, {@code recovery}, {@code encryption} or {@code all}; add
  * {@code -Dbenchmark.quick=true} for one short iteration of each (what CI runs). Each benchmark starts
  * its own embedded Redis servers and prints its figures next to a baseline measured in the same run.
  */
@@ -29,14 +29,16 @@ public final class Benchmarks {
 			case "replay" -> ReplayRateBenchmark.run(quick ? 2_000 : 100_000);
 			case "write" -> VersionedWriteBenchmark.run(quick);
 			case "recovery" -> RecoveryBenchmark.run(quick ? 2_000 : 100_000, quick ? 1 : 5);
+			case "encryption" -> EncryptionBenchmark.run(quick);
 			case "all" -> {
 				cache();
 				failover(quick);
 				ReplayRateBenchmark.run(quick ? 2_000 : 100_000);
 				VersionedWriteBenchmark.run(quick);
 				RecoveryBenchmark.run(quick ? 2_000 : 100_000, quick ? 1 : 5);
+				EncryptionBenchmark.run(quick);
 			}
-			default -> throw new IllegalArgumentException("Unknown benchmark '" + which + "': use cache, failover, replay, write, recovery or all");
+			default -> throw new IllegalArgumentException("Unknown benchmark '" + which + "': use cache, failover, replay, write, recovery, encryption or all");
 		}
 	}
 

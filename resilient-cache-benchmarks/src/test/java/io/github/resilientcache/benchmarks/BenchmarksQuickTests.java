@@ -50,6 +50,10 @@ class BenchmarksQuickTests {
 		VersionedWriteBenchmark.Figures write = VersionedWriteBenchmark.run(true, 0);
 		assertThat(write.ratio()).isPositive();
 
+		EncryptionBenchmark.Figures encryption = EncryptionBenchmark.run(true);
+		assertThat(List.of(encryption.encryptedGetRatio(), encryption.encryptedPutRatio(), encryption.protectedGetRatio(),
+				encryption.protectedPutRatio())).allSatisfy((ratio) -> assertThat(ratio).isPositive().isFinite());
+
 		RecoveryBenchmark.Figures recovery = RecoveryBenchmark.run(2_000);
 		assertThat(recovery.resync().peerKeys()).isEqualTo(2_000);
 		assertThat(recovery.reconciliation().divergent()).isZero();
