@@ -278,17 +278,19 @@ public final class AntiEntropyReconciler implements SmartLifecycle {
 		counts.perCache.merge(cacheName(key), 1L, Long::sum);
 		long ageMillis = HybridLogicalClock.physicalMillis(this.clock.next()) - HybridLogicalClock.physicalMillis(winner.version().stamp());
 		boolean copy = ageMillis < this.settings.tombstoneTtl().toMillis();
+		List<CompletableFuture<?>> writes = new ArrayList<>();
 		for (int r = 0; r < serving.size(); r++) {
 			RegionStore store = serving.get(r).direct();
 			if (copy && (entries[r] == null || entries[r].version().compareTo(winner.version()) < 0)) {
-				repairs.add(store.write(key, winner, raws[newest].ttlMillis()).toCompletableFuture());
+				writes.add(store.write(key, winner, raws[newest].ttlMillis()).toCompletableFuture());
 			}
 			else if (!copy && raws[r] != null) {
 				// Conditional: a write landing between this read and the delete is kept.
-				repairs.add(store.deleteIfSame(key, raws[r].bytes()).toCompletableFuture());
+				writes.add(store.deleteIfSame(key, raws[r].bytes()).toCompletableFuture());
 			}
 		}
-		counts.repaired.incrementAndGet();
+		// Counted as repaired once every write of the key succeeded; a failed one leaves it divergent.
+		repairs.add(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenRun(counts.repaired::incrementAndGet));
 		return repairs;
 	}
 
