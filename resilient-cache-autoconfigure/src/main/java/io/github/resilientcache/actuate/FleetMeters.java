@@ -78,7 +78,7 @@ public enum FleetMeters implements MeterDocumentation {
 	 * What the meter measures.
 	 * @return the description
 	 */
-	public String description() {
+	public String getDescription() {
 		return this.description;
 	}
 

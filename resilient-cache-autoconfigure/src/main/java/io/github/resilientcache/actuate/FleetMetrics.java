@@ -37,12 +37,12 @@ public final class FleetMetrics implements MeterBinder {
 		counter(registry, FleetMeters.ACTIONS, "failed", FleetTelemetry::actionsFailed);
 		counter(registry, FleetMeters.ACTIONS, "rate-limited", FleetTelemetry::actionsRateLimited);
 		Gauge.builder(FleetMeters.INSTANCES.getName(), this.telemetry, FleetTelemetry::freshInstances)
-			.description(FleetMeters.INSTANCES.description()).register(registry);
+			.description(FleetMeters.INSTANCES.getDescription()).register(registry);
 	}
 
 	private void counter(MeterRegistry registry, FleetMeters meter, @Nullable String result, ToDoubleFunction<FleetTelemetry> count) {
 		FunctionCounter.Builder<FleetTelemetry> builder = FunctionCounter.builder(meter.getName(), this.telemetry, count)
-			.description(meter.description());
+			.description(meter.getDescription());
 		if (result != null) {
 			builder.tag(FleetMeters.Tag.RESULT.asString(), result);
 		}
