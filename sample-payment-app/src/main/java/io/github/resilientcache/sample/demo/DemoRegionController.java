@@ -1,9 +1,11 @@
 package io.github.resilientcache.sample.demo;
 
 import java.util.List;
+import java.util.Map;
 
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.Regions;
+import io.github.resilientcache.sample.embedded.EmbeddedRedisRecoveryAction;
 import io.github.resilientcache.sample.embedded.EmbeddedRedisRegions;
 import io.github.resilientcache.sample.embedded.ServerState;
 import org.jspecify.annotations.Nullable;
@@ -16,6 +18,7 @@ import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -73,6 +76,23 @@ public class DemoRegionController {
 		}
 		servers.hang(name);
 		return view(region);
+	}
+
+	/**
+	 * The demo's auto-heal over HTTP: receives the fleet webhook of another sample instance
+	 * ({@code resilient-cache.fleet.webhook.url}) and restores the failed region's server here.
+	 * @param payload the webhook's body: {@code event} and {@code incident}
+	 * @return whether a server was restored
+	 */
+	@PostMapping("/heal")
+	public Map<String, Object> heal(@RequestBody Map<String, Object> payload) {
+		Object incident = payload.get("incident");
+		if (!"region-failed".equals(payload.get("event")) || !(incident instanceof Map<?, ?> fields)
+				|| !(fields.get("region") instanceof String name)) {
+			return Map.of("restored", false);
+		}
+		region(name);
+		return Map.of("restored", EmbeddedRedisRecoveryAction.heal(embedded(), name, String.valueOf(fields.get("id"))));
 	}
 
 	@PostMapping("/{name}/restore")
