@@ -11,6 +11,7 @@ import io.github.resilientcache.sample.embedded.ServerState;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Profile;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -44,9 +45,13 @@ public class DemoRegionController {
 
 	private final ObjectProvider<EmbeddedRedisRegions> embedded;
 
-	public DemoRegionController(Regions regions, ObjectProvider<EmbeddedRedisRegions> embedded) {
+	private final boolean autoHeal;
+
+	public DemoRegionController(Regions regions, ObjectProvider<EmbeddedRedisRegions> embedded,
+			@Value("${" + EmbeddedRedisRecoveryAction.ENABLED_PROPERTY + ":false}") boolean autoHeal) {
 		this.regions = regions;
 		this.embedded = embedded;
+		this.autoHeal = autoHeal;
 	}
 
 	@GetMapping
@@ -80,14 +85,15 @@ public class DemoRegionController {
 
 	/**
 	 * The demo's auto-heal over HTTP: receives the fleet webhook of another sample instance
-	 * ({@code resilient-cache.fleet.webhook.url}) and restores the failed region's server here.
+	 * ({@code resilient-cache.fleet.webhook.url}) and restores the failed region's server here, when
+	 * {@code sample.auto-heal.enabled}.
 	 * @param payload the webhook's body: {@code event} and {@code incident}
 	 * @return whether a server was restored
 	 */
 	@PostMapping("/heal")
 	public Map<String, Object> heal(@RequestBody Map<String, Object> payload) {
 		Object incident = payload.get("incident");
-		if (!"region-failed".equals(payload.get("event")) || !(incident instanceof Map<?, ?> fields)
+		if (!this.autoHeal || !"region-failed".equals(payload.get("event")) || !(incident instanceof Map<?, ?> fields)
 				|| !(fields.get("region") instanceof String name)) {
 			return Map.of("restored", false);
 		}

@@ -14,12 +14,16 @@ import org.springframework.stereotype.Component;
  * region's embedded Redis server, as a real action would ask the infrastructure to replace a node.
  * Only on the instance that runs the servers; a second instance reaches it through the webhook
  * ({@code POST /demo/regions/heal}, see {@code application-second.yml}). Idempotent: restoring a
- * running server does nothing.
+ * running server does nothing. Opt-in ({@code sample.auto-heal.enabled=true}), so that a region
+ * stopped or hung on purpose (the game day, the tests) stays so until restored by hand.
  */
 @Component
 @Profile("demo")
-@ConditionalOnBooleanProperty(EmbeddedRedisEnvironmentPostProcessor.ENABLED_PROPERTY)
+@ConditionalOnBooleanProperty({ EmbeddedRedisEnvironmentPostProcessor.ENABLED_PROPERTY, EmbeddedRedisRecoveryAction.ENABLED_PROPERTY })
 public class EmbeddedRedisRecoveryAction implements RegionRecoveryAction {
+
+	/** Whether the demo heals its regions by itself; off by default so that the game day's steps stay manual. */
+	public static final String ENABLED_PROPERTY = "sample.auto-heal.enabled";
 
 	private static final Log logger = LogFactory.getLog(EmbeddedRedisRecoveryAction.class);
 

@@ -16,16 +16,18 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The demo's auto-heal: a region's server killed under the sample is restarted by the fleet's
+ * The demo's auto-heal ({@code sample.auto-heal.enabled}): a region's server killed under the sample is restarted by the fleet's
  * recovery action once the fleet has seen it failed for the threshold, and the region fails back
  * by itself; the dashboard's fleet view shows the incident's timeline.
  */
 @PaymentAppTest
+@TestPropertySource(properties = "sample.auto-heal.enabled=true")
 class AutoHealTests {
 
 	@LocalServerPort
