@@ -86,7 +86,9 @@ class FleetTelemetryTests {
 				RegionIncident failed = incidents.get(0);
 				assertThat(failed.region()).isEqualTo("east");
 				assertThat(failed.reportingInstances()).isEqualTo(3);
-				assertThat(failed.evidence()).extracting(RegionIncident.Observation::instance).containsExactlyInAnyOrder(id(a), id(b), id(c));
+				// The evidence is the quorum that had seen it failed for the threshold: more than half of the three.
+				assertThat(failed.evidence()).extracting(RegionIncident.Observation::instance).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(2)
+					.isSubsetOf(id(a), id(b), id(c));
 				assertThat(failed.evidence()).allSatisfy((observation) -> {
 					assertThat(observation.state()).isEqualTo("OPEN");
 					assertThat(observation.since()).isBefore(failed.openedAt());
