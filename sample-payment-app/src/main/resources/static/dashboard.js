@@ -47,6 +47,7 @@ function connectStream() {
     renderRegions();
     renderCaches();
   });
+  source.addEventListener('fleet', (event) => renderFleet(JSON.parse(event.data)));
   source.onopen = () => setStream(true);
   source.onerror = () => {
     setStream(false);
@@ -307,6 +308,51 @@ async function problemDetail(response) {
   catch (error) {
     return `HTTP ${response.status}`;
   }
+}
+
+// ---- fleet -----------------------------------------------------------------------------------
+
+// The `fleet` event (resilient-cache.fleet.enabled): every instance's view of every region, and the
+// incidents. Built with text nodes only: instance names and reasons come from Redis.
+function renderFleet(fleet) {
+  const head = $('fleet-matrix').querySelector('thead tr');
+  head.replaceChildren(cell('th', 'instance'), ...fleet.regions.map((region) => cell('th', region)));
+  const body = $('fleet-matrix').querySelector('tbody');
+  body.replaceChildren(...fleet.instances.map((row) => {
+    const tr = document.createElement('tr');
+    tr.dataset.stale = row.stale;
+    const name = cell('td', `${row.instance}${row.instance === fleet.instance ? ' (this)' : ''} · ${row.localRegion}`);
+    name.title = row.stale ? `stale: last snapshot ${millis(row.ageMillis)} ago` : `last snapshot ${millis(row.ageMillis)} ago`;
+    tr.append(name, ...fleet.regions.map((region) => {
+      const view = row.regions[region];
+      const td = cell('td', view ? (row.stale ? 'STALE' : view.state) : '–');
+      td.className = 'fleet-cell';
+      td.dataset.state = row.stale ? 'STALE' : (view ? view.state : 'NONE');
+      if (view) {
+        td.title = `breaker ${view.breaker}, failure rate ${percent(view.failureRate)}, journal ${view.journalDepth}, since ${view.since}: ${view.reason}`;
+      }
+      return td;
+    }));
+    return tr;
+  }));
+  $('fleet-leader').textContent = fleet.leader ? 'this instance leads the fleet' : 'another instance leads the fleet';
+  const timeline = $('fleet-timeline');
+  timeline.replaceChildren(...fleet.timeline.slice().reverse().map((entry) => {
+    const item = document.createElement('li');
+    const time = document.createElement('time');
+    time.textContent = new Date(entry.at).toLocaleTimeString();
+    item.append(time, document.createTextNode(`${entry.region}: ${entry.what} (${entry.incident})`));
+    return item;
+  }));
+  if (fleet.timeline.length === 0) {
+    timeline.replaceChildren(cell('li', 'no incident yet'));
+  }
+}
+
+function cell(tag, text) {
+  const element = document.createElement(tag);
+  element.textContent = text;
+  return element;
 }
 
 // ---- helpers ---------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.github.resilientcache.actuate.RegionDescriptors.RegionDescriptor;
 import io.github.resilientcache.cache.CacheStatistics;
 import io.github.resilientcache.cache.MultiRegionCacheManager;
+import io.github.resilientcache.fleet.FleetTelemetry;
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionStateChange;
 import io.github.resilientcache.region.RegionStateChangedEvent;
@@ -36,6 +37,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * the order they happened. Subscribers are bounded in total and per client address, so that one
  * client cannot hold every slot, and each subscription times out (the browser's EventSource then
  * reconnects), so that a slot is never held forever; all are completed when the context closes.
+ * With the fleet telemetry on, a {@code fleet} event (instances x regions, incidents) follows each
+ * {@code rates} event.
  */
 public final class RegionEventStream implements ApplicationListener<RegionStateChangedEvent>, SmartLifecycle {
 
@@ -56,6 +59,9 @@ public final class RegionEventStream implements ApplicationListener<RegionStateC
 	private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
 
 	private final AtomicLong sequence = new AtomicLong();
+
+	/** The fleet telemetry, {@code null} when it is off: then no {@code fleet} event is sent. */
+	private volatile @Nullable FleetTelemetry fleet;
 
 	/** Written under the lock, read without it by event publishers. */
 	private volatile @Nullable ScheduledExecutorService executor;
@@ -114,6 +120,15 @@ public final class RegionEventStream implements ApplicationListener<RegionStateC
 			}
 		});
 		return emitter;
+	}
+
+	/**
+	 * Sends a {@code fleet} event (the {@link FleetDescriptor}: every instance's view of every
+	 * region, the incidents and their timeline) every interval too.
+	 * @param telemetry the fleet telemetry
+	 */
+	public void includeFleet(FleetTelemetry telemetry) {
+		this.fleet = telemetry;
 	}
 
 	/**
@@ -221,6 +236,10 @@ public final class RegionEventStream implements ApplicationListener<RegionStateC
 			executor.scheduleAtFixedRate(() -> {
 				if (!this.subscribers.isEmpty()) {
 					broadcast("rates", rates());
+					FleetTelemetry fleet = this.fleet;
+					if (fleet != null) {
+						broadcast("fleet", FleetDescriptor.of(fleet, this.descriptors.regions()));
+					}
 				}
 			}, millis, millis, TimeUnit.MILLISECONDS);
 			this.executor = executor;

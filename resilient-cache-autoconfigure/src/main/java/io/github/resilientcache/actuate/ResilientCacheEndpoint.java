@@ -12,6 +12,7 @@ import io.github.resilientcache.actuate.RegionDescriptors.ReconciliationDescript
 import io.github.resilientcache.actuate.RegionDescriptors.RegionDescriptor;
 import io.github.resilientcache.cache.CacheStatistics;
 import io.github.resilientcache.cache.MultiRegionCacheManager;
+import io.github.resilientcache.fleet.FleetTelemetry;
 import io.github.resilientcache.recovery.AntiEntropyReconciler;
 import io.github.resilientcache.recovery.ReconciliationResult;
 import io.github.resilientcache.recovery.RegionRecovery;
@@ -37,6 +38,8 @@ public final class ResilientCacheEndpoint {
 
 	private static final long AWAIT_SECONDS = 10;
 
+	private static final String FLEET = "fleet";
+
 	private final RegionDescriptors descriptors;
 
 	private final MultiRegionCacheManager cacheManager;
@@ -46,6 +49,8 @@ public final class ResilientCacheEndpoint {
 	private final @Nullable RegionRecovery recovery;
 
 	private final @Nullable AntiEntropyReconciler reconciler;
+
+	private final @Nullable FleetTelemetry fleet;
 
 	/**
 	 * Creates the endpoint.
@@ -57,6 +62,20 @@ public final class ResilientCacheEndpoint {
 	 */
 	public ResilientCacheEndpoint(RegionDescriptors descriptors, MultiRegionCacheManager cacheManager, Replicator replicator,
 			@Nullable RegionRecovery recovery, @Nullable AntiEntropyReconciler reconciler) {
+		this(descriptors, cacheManager, replicator, recovery, reconciler, null);
+	}
+
+	/**
+	 * Creates the endpoint.
+	 * @param descriptors what describes the regions
+	 * @param cacheManager the cache manager, for cache statistics
+	 * @param replicator the write path, for replication statistics
+	 * @param recovery what takes regions offline and back, {@code null} without recovery
+	 * @param reconciler the anti-entropy reconciler, {@code null} without recovery
+	 * @param fleet the fleet telemetry, {@code null} when it is off
+	 */
+	public ResilientCacheEndpoint(RegionDescriptors descriptors, MultiRegionCacheManager cacheManager, Replicator replicator,
+			@Nullable RegionRecovery recovery, @Nullable AntiEntropyReconciler reconciler, @Nullable FleetTelemetry fleet) {
 		Assert.notNull(descriptors, "'descriptors' must not be null");
 		Assert.notNull(cacheManager, "'cacheManager' must not be null");
 		Assert.notNull(replicator, "'replicator' must not be null");
@@ -65,6 +84,7 @@ public final class ResilientCacheEndpoint {
 		this.replicator = replicator;
 		this.recovery = recovery;
 		this.reconciler = reconciler;
+		this.fleet = fleet;
 	}
 
 	/**
@@ -89,14 +109,29 @@ public final class ResilientCacheEndpoint {
 	}
 
 	/**
-	 * One region.
-	 * @param region the region's name
+	 * One region, or {@code fleet}: the fleet view (every instance's view of every region, and the
+	 * incidents), when {@code resilient-cache.fleet.enabled} (a region cannot be named {@code fleet}
+	 * then).
+	 * @param region the region's name, or {@code fleet}
 	 * @return its descriptor, {@code null} (404 over HTTP) when there is no region of that name
 	 */
 	@ReadOperation
-	public @Nullable RegionDescriptor region(@Selector String region) {
+	public @Nullable Object region(@Selector String region) {
 		Region found = this.descriptors.regions().find(region);
-		return (found != null) ? this.descriptors.describe(found) : null;
+		if (found != null) {
+			return this.descriptors.describe(found);
+		}
+		FleetTelemetry fleet = this.fleet;
+		return (FLEET.equals(region) && fleet != null) ? fleet() : null;
+	}
+
+	/**
+	 * The fleet view, {@code null} when the fleet telemetry is off.
+	 * @return the fleet
+	 */
+	public @Nullable FleetDescriptor fleet() {
+		FleetTelemetry fleet = this.fleet;
+		return (fleet != null) ? FleetDescriptor.of(fleet, this.descriptors.regions()) : null;
 	}
 
 	/**

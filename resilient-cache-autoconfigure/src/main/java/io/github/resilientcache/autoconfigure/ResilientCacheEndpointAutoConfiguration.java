@@ -2,6 +2,7 @@ package io.github.resilientcache.autoconfigure;
 
 import io.github.resilientcache.actuate.ResilientCacheEndpoint;
 import io.github.resilientcache.cache.MultiRegionCacheManager;
+import io.github.resilientcache.fleet.FleetTelemetry;
 import io.github.resilientcache.recovery.AntiEntropyReconciler;
 import io.github.resilientcache.recovery.FailbackProber;
 import io.github.resilientcache.recovery.RegionRecovery;
@@ -22,7 +23,7 @@ import org.springframework.context.annotation.Bean;
  * Auto-configuration of the {@code resilientcache} actuator endpoint. Like every endpoint it is
  * available only when exposed ({@code management.endpoints.web.exposure.include=resilientcache}).
  */
-@AutoConfiguration(after = ResilientCacheRecoveryAutoConfiguration.class)
+@AutoConfiguration(after = { ResilientCacheRecoveryAutoConfiguration.class, ResilientCacheFleetAutoConfiguration.class })
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnBean({ Regions.class, MultiRegionCacheManager.class })
 public final class ResilientCacheEndpointAutoConfiguration {
@@ -32,9 +33,9 @@ public final class ResilientCacheEndpointAutoConfiguration {
 	@ConditionalOnAvailableEndpoint
 	ResilientCacheEndpoint resilientCacheEndpoint(Regions regions, ReplayJournal journal, MultiRegionCacheManager cacheManager,
 			Replicator replicator, ObjectProvider<FailbackProber> prober, ObjectProvider<RegionRecovery> recovery,
-			ObjectProvider<AntiEntropyReconciler> reconciler) {
+			ObjectProvider<AntiEntropyReconciler> reconciler, ObjectProvider<FleetTelemetry> fleet) {
 		return new ResilientCacheEndpoint(RegionDescriptorsFactory.create(regions, journal, prober, recovery, reconciler), cacheManager,
-				replicator, recovery.getIfAvailable(), reconciler.getIfAvailable());
+				replicator, recovery.getIfAvailable(), reconciler.getIfAvailable(), fleet.getIfAvailable());
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.github.resilientcache.autoconfigure;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -105,6 +106,12 @@ public class ResilientCacheProperties {
 	private final Stream stream = new Stream();
 
 	private final Coordination coordination = new Coordination();
+
+	private final Fleet fleet = new Fleet();
+
+	public Fleet getFleet() {
+		return this.fleet;
+	}
 
 	public Coordination getCoordination() {
 		return this.coordination;
@@ -981,6 +988,229 @@ public class ResilientCacheProperties {
 
 		public void setSecret(@Nullable String secret) {
 			this.secret = secret;
+		}
+
+	}
+
+	/**
+	 * Fleet-wide connectivity telemetry (every instance's view of every region, through a Redis
+	 * stream) and the recovery actions invoked once per fleet when a region fails.
+	 */
+	public static class Fleet {
+
+		/**
+		 * Whether this instance publishes its view of the regions to the fleet, reads the
+		 * fleet's, and takes part in invoking recovery actions.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Time between two snapshots of this instance.
+		 */
+		private Duration interval = Duration.ofSeconds(1);
+
+		/**
+		 * About how many snapshots each region's stream keeps (XADD MAXLEN ~); at least twice
+		 * the number of instances.
+		 */
+		private int streamMaxLength = 1000;
+
+		/**
+		 * Age past which an instance's newest snapshot is stale: the instance is shown as such
+		 * and left out of quorums.
+		 */
+		private Duration staleAfter = Duration.ofSeconds(5);
+
+		/**
+		 * Share of the instances reporting a region that must see it failed, more than which an
+		 * incident opens (0.5: a strict majority). Between 0 and 1.
+		 */
+		private double quorum = 0.5;
+
+		/**
+		 * How long a quorum must have seen a region failed before an incident opens and the
+		 * recovery actions are invoked.
+		 */
+		private Duration threshold = Duration.ofSeconds(30);
+
+		/**
+		 * How long after an incident of a region closed no new incident of that region opens.
+		 */
+		private Duration coolDown = Duration.ofMinutes(10);
+
+		/**
+		 * Lease of the leader instance that opens incidents, renewed every interval; another
+		 * instance takes over when it expires. At least twice the interval.
+		 */
+		private Duration leaderLease = Duration.ofSeconds(5);
+
+		/**
+		 * Incidents that may invoke the recovery actions per max-actions-period, across regions.
+		 */
+		private int maxActions = 5;
+
+		/**
+		 * Period of max-actions.
+		 */
+		private Duration maxActionsPeriod = Duration.ofHours(1);
+
+		private final Webhook webhook = new Webhook();
+
+		public Webhook getWebhook() {
+			return this.webhook;
+		}
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public int getStreamMaxLength() {
+			return this.streamMaxLength;
+		}
+
+		public void setStreamMaxLength(int streamMaxLength) {
+			this.streamMaxLength = streamMaxLength;
+		}
+
+		public Duration getStaleAfter() {
+			return this.staleAfter;
+		}
+
+		public void setStaleAfter(Duration staleAfter) {
+			this.staleAfter = staleAfter;
+		}
+
+		public double getQuorum() {
+			return this.quorum;
+		}
+
+		public void setQuorum(double quorum) {
+			this.quorum = quorum;
+		}
+
+		public Duration getThreshold() {
+			return this.threshold;
+		}
+
+		public void setThreshold(Duration threshold) {
+			this.threshold = threshold;
+		}
+
+		public Duration getCoolDown() {
+			return this.coolDown;
+		}
+
+		public void setCoolDown(Duration coolDown) {
+			this.coolDown = coolDown;
+		}
+
+		public Duration getLeaderLease() {
+			return this.leaderLease;
+		}
+
+		public void setLeaderLease(Duration leaderLease) {
+			this.leaderLease = leaderLease;
+		}
+
+		public int getMaxActions() {
+			return this.maxActions;
+		}
+
+		public void setMaxActions(int maxActions) {
+			this.maxActions = maxActions;
+		}
+
+		public Duration getMaxActionsPeriod() {
+			return this.maxActionsPeriod;
+		}
+
+		public void setMaxActionsPeriod(Duration maxActionsPeriod) {
+			this.maxActionsPeriod = maxActionsPeriod;
+		}
+
+	}
+
+	/**
+	 * A webhook invoked as a recovery action: POSTs each incident as JSON.
+	 */
+	public static class Webhook {
+
+		/**
+		 * URL the incidents are POSTed to; no webhook when not set. Logged without user info or
+		 * query.
+		 */
+		private @Nullable URI url;
+
+		/**
+		 * Longest wait to connect to the webhook.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(2);
+
+		/**
+		 * Longest wait for one attempt's response.
+		 */
+		private Duration timeout = Duration.ofSeconds(5);
+
+		/**
+		 * Attempts after the first one, for failures a retry can fix (no answer, 408, 429, 5xx).
+		 */
+		private int retries = 2;
+
+		/**
+		 * Wait before the first retry, doubled for each next one.
+		 */
+		private Duration retryBackoff = Duration.ofMillis(500);
+
+		public @Nullable URI getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(@Nullable URI url) {
+			this.url = url;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public int getRetries() {
+			return this.retries;
+		}
+
+		public void setRetries(int retries) {
+			this.retries = retries;
+		}
+
+		public Duration getRetryBackoff() {
+			return this.retryBackoff;
+		}
+
+		public void setRetryBackoff(Duration retryBackoff) {
+			this.retryBackoff = retryBackoff;
 		}
 
 	}

@@ -109,7 +109,48 @@ final class ResilientCachePropertiesValidator {
 		if (stream.getPath() == null || !stream.getPath().startsWith("/")) {
 			throw invalid("stream.path", String.valueOf(stream.getPath()), "Use a path starting with '/', such as /resilient-cache/stream.");
 		}
+		validateFleet(properties.getFleet());
+		if (properties.getFleet().isEnabled() && regions.containsKey("fleet")) {
+			throw invalid("regions.fleet", "fleet", "With resilient-cache.fleet.enabled, /actuator/resilientcache/fleet is the fleet view: "
+					+ "give the region another name.");
+		}
 		return local;
+	}
+
+	private static void validateFleet(ResilientCacheProperties.Fleet fleet) {
+		positive("fleet.interval", fleet.getInterval());
+		if (fleet.getStreamMaxLength() < 10) {
+			throw invalid("fleet.stream-max-length", String.valueOf(fleet.getStreamMaxLength()),
+					"Use at least 10, and at least twice the number of application instances.");
+		}
+		if (fleet.getStaleAfter().compareTo(fleet.getInterval().multipliedBy(2)) < 0) {
+			throw invalid("fleet.stale-after", fleet.getStaleAfter().toString(), "Use at least twice resilient-cache.fleet.interval ("
+					+ fleet.getInterval() + "), or every instance looks stale between two snapshots.");
+		}
+		if (!(fleet.getQuorum() >= 0 && fleet.getQuorum() < 1)) {
+			throw invalid("fleet.quorum", String.valueOf(fleet.getQuorum()),
+					"Use a share from 0 (any reporting instance) to below 1, such as 0.5 for a strict majority.");
+		}
+		notNegative("fleet.threshold", fleet.getThreshold());
+		notNegative("fleet.cool-down", fleet.getCoolDown());
+		if (fleet.getLeaderLease().compareTo(fleet.getInterval().multipliedBy(2)) < 0) {
+			throw invalid("fleet.leader-lease", fleet.getLeaderLease().toString(), "Use at least twice resilient-cache.fleet.interval ("
+					+ fleet.getInterval() + "), so that the leader renews its lease before it expires.");
+		}
+		atLeastOne("fleet.max-actions", fleet.getMaxActions());
+		positive("fleet.max-actions-period", fleet.getMaxActionsPeriod());
+		ResilientCacheProperties.Webhook webhook = fleet.getWebhook();
+		URI url = webhook.getUrl();
+		if (url != null && (url.getHost() == null || !("http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme())))) {
+			throw invalid("fleet.webhook.url", String.valueOf(url.getScheme()) + "://" + url.getHost(),
+					"Use an absolute http:// or https:// URL, such as https://automation.example.com/hooks/redis.");
+		}
+		positive("fleet.webhook.connect-timeout", webhook.getConnectTimeout());
+		positive("fleet.webhook.timeout", webhook.getTimeout());
+		if (webhook.getRetries() < 0 || webhook.getRetries() > 10) {
+			throw invalid("fleet.webhook.retries", String.valueOf(webhook.getRetries()), "Use 0 to 10.");
+		}
+		notNegative("fleet.webhook.retry-backoff", webhook.getRetryBackoff());
 	}
 
 	private static void validateRegion(String name, Region region) {

@@ -3,6 +3,7 @@ package io.github.resilientcache.autoconfigure;
 import io.github.resilientcache.actuate.RegionEventStream;
 import io.github.resilientcache.actuate.RegionEventStreamController;
 import io.github.resilientcache.cache.MultiRegionCacheManager;
+import io.github.resilientcache.fleet.FleetTelemetry;
 import io.github.resilientcache.recovery.AntiEntropyReconciler;
 import io.github.resilientcache.recovery.FailbackProber;
 import io.github.resilientcache.recovery.RegionRecovery;
@@ -25,7 +26,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * {@code resilient-cache.stream.enabled=true}: it serves on the application port, outside
  * Actuator's exposure rules, so an application turns it on knowingly (and secures it).
  */
-@AutoConfiguration(after = ResilientCacheRecoveryAutoConfiguration.class)
+@AutoConfiguration(after = { ResilientCacheRecoveryAutoConfiguration.class, ResilientCacheFleetAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(SseEmitter.class)
 @ConditionalOnBean({ Regions.class, MultiRegionCacheManager.class })
@@ -36,10 +37,12 @@ public final class ResilientCacheStreamAutoConfiguration {
 	@ConditionalOnMissingBean
 	RegionEventStream resilientCacheRegionEventStream(Regions regions, ReplayJournal journal, MultiRegionCacheManager cacheManager,
 			ResilientCacheProperties properties, ObjectProvider<FailbackProber> prober, ObjectProvider<RegionRecovery> recovery,
-			ObjectProvider<AntiEntropyReconciler> reconciler) {
+			ObjectProvider<AntiEntropyReconciler> reconciler, ObjectProvider<FleetTelemetry> fleet) {
 		ResilientCacheProperties.Stream stream = properties.getStream();
-		return new RegionEventStream(RegionDescriptorsFactory.create(regions, journal, prober, recovery, reconciler), cacheManager,
-				stream.getInterval(), stream.getMaxSubscribers(), stream.getMaxSubscribersPerClient(), stream.getTimeout());
+		RegionEventStream events = new RegionEventStream(RegionDescriptorsFactory.create(regions, journal, prober, recovery, reconciler),
+				cacheManager, stream.getInterval(), stream.getMaxSubscribers(), stream.getMaxSubscribersPerClient(), stream.getTimeout());
+		fleet.ifAvailable(events::includeFleet);
+		return events;
 	}
 
 	@Bean

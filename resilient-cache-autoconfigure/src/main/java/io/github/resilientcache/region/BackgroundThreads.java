@@ -24,7 +24,11 @@ import org.apache.commons.logging.LogFactory;
  * <li>{@code resilient-cache-probe}: the failback prober's rounds and confirming probes;</li>
  * <li>{@code resilient-cache-recovery-<region>}: a region's replay or resync, never on the prober's
  * or a request's thread;</li>
- * <li>{@code resilient-cache-anti-entropy}: the periodic reconciliation.</li>
+ * <li>{@code resilient-cache-anti-entropy}: the periodic reconciliation;</li>
+ * <li>{@code resilient-cache-fleet}: fleet snapshots, the fleet's view, the leader's lease and
+ * incidents ({@code resilient-cache.fleet.enabled} only);</li>
+ * <li>{@code resilient-cache-fleet-actions}: recovery actions (bounded queue of 64), never on a
+ * request's or Redis client's thread.</li>
  * </ul>
  * Regions are bulkheads: no thread is shared between two regions' recoveries, connections or events.
  */

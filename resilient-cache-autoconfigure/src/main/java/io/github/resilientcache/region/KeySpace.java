@@ -17,6 +17,9 @@ import org.springframework.util.Assert;
  * &lt;prefix&gt;:anti-entropy-lock       one anti-entropy run at a time across the fleet
  * &lt;prefix&gt;:canary:&lt;instance&gt;       the prober's canary
  * &lt;prefix&gt;:region-status          the channel of confirmed state changes
+ * &lt;prefix&gt;:fleet-snapshots        the stream of instances' connectivity snapshots
+ * &lt;prefix&gt;:fleet-leader           the lease of the fleet's leader instance
+ * &lt;prefix&gt;:fleet-incident:{&lt;region&gt;} the fleet's open incident of a region (held in another region)
  * </pre>
  * The prefix and cache names hold no {@code :}, glob or hash-tag characters, so that a cache's
  * pattern matches its own entries only, and an entry key parses back to exactly one cache.
@@ -178,6 +181,18 @@ public final class KeySpace {
 
 	public String statusChannel() {
 		return this.prefix + ":region-status";
+	}
+
+	public String fleetStream() {
+		return this.prefix + ":fleet-snapshots";
+	}
+
+	public String fleetLeaderKey() {
+		return this.prefix + ":fleet-leader";
+	}
+
+	public String fleetIncidentKey(String region) {
+		return this.prefix + ":fleet-incident:{" + region + "}";
 	}
 
 }

@@ -1,14 +1,17 @@
 package io.github.resilientcache.sample.demo;
 
 import java.util.List;
+import java.util.Map;
 
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.Regions;
+import io.github.resilientcache.sample.embedded.EmbeddedRedisRecoveryAction;
 import io.github.resilientcache.sample.embedded.EmbeddedRedisRegions;
 import io.github.resilientcache.sample.embedded.ServerState;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Profile;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -16,6 +19,7 @@ import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -41,9 +45,13 @@ public class DemoRegionController {
 
 	private final ObjectProvider<EmbeddedRedisRegions> embedded;
 
-	public DemoRegionController(Regions regions, ObjectProvider<EmbeddedRedisRegions> embedded) {
+	private final boolean autoHeal;
+
+	public DemoRegionController(Regions regions, ObjectProvider<EmbeddedRedisRegions> embedded,
+			@Value("${" + EmbeddedRedisRecoveryAction.ENABLED_PROPERTY + ":false}") boolean autoHeal) {
 		this.regions = regions;
 		this.embedded = embedded;
+		this.autoHeal = autoHeal;
 	}
 
 	@GetMapping
@@ -73,6 +81,24 @@ public class DemoRegionController {
 		}
 		servers.hang(name);
 		return view(region);
+	}
+
+	/**
+	 * The demo's auto-heal over HTTP: receives the fleet webhook of another sample instance
+	 * ({@code resilient-cache.fleet.webhook.url}) and restores the failed region's server here, when
+	 * {@code sample.auto-heal.enabled}.
+	 * @param payload the webhook's body: {@code event} and {@code incident}
+	 * @return whether a server was restored
+	 */
+	@PostMapping("/heal")
+	public Map<String, Object> heal(@RequestBody Map<String, Object> payload) {
+		Object incident = payload.get("incident");
+		if (!this.autoHeal || !"region-failed".equals(payload.get("event")) || !(incident instanceof Map<?, ?> fields)
+				|| !(fields.get("region") instanceof String name)) {
+			return Map.of("restored", false);
+		}
+		region(name);
+		return Map.of("restored", EmbeddedRedisRecoveryAction.heal(embedded(), name, String.valueOf(fields.get("id"))));
 	}
 
 	@PostMapping("/{name}/restore")

@@ -31,6 +31,9 @@ class EmbeddedRedisEnvironmentPostProcessor implements EnvironmentPostProcessor,
 
 	static final String PROPERTY_SOURCE_NAME = "embeddedRedisRegions";
 
+	/** Where to share the servers' addresses with a second instance; not shared when unset. */
+	static final String SHARE_FILE_PROPERTY = "sample.embedded-redis.share-file";
+
 	private static final List<String> REGIONS = List.of("east", "west");
 
 	private static final String LOCAL_REGION = "east";
@@ -53,6 +56,10 @@ class EmbeddedRedisEnvironmentPostProcessor implements EnvironmentPostProcessor,
 		}
 		EmbeddedRedisRegions regions = EmbeddedRedisRegions.start(REGIONS, this.logger);
 		environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, regions.cacheProperties(LOCAL_REGION)));
+		String shareFile = environment.getProperty(SHARE_FILE_PROPERTY);
+		if (shareFile != null && !shareFile.isBlank()) {
+			regions.share(java.nio.file.Path.of(shareFile));
+		}
 		application.addInitializers((context) -> {
 			Assert.state(context instanceof GenericApplicationContext, () -> "Embedded Redis needs a GenericApplicationContext, not "
 					+ context.getClass().getName() + ": set " + ENABLED_PROPERTY + "=false and configure resilient-cache.regions");

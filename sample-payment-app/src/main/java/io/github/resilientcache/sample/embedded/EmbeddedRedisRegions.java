@@ -40,6 +40,8 @@ public final class EmbeddedRedisRegions implements AutoCloseable {
 
 	private boolean closed;
 
+	private volatile @Nullable Path sharedFile;
+
 	private EmbeddedRedisRegions(Path directory, List<EmbeddedRedisServer> servers) {
 		this.directory = directory;
 		this.servers = servers;
@@ -83,6 +85,25 @@ public final class EmbeddedRedisRegions implements AutoCloseable {
 		properties.put("resilient-cache.local-region", localRegion);
 		this.servers.forEach((server) -> properties.put("resilient-cache.regions." + server.region() + ".address", server.address()));
 		return properties;
+	}
+
+	/**
+	 * Writes the regions' addresses as properties to a file, so that a second instance of the sample
+	 * ({@code second} profile) joins these servers; the file is deleted when the servers stop.
+	 * @param file where to write
+	 */
+	void share(Path file) {
+		StringBuilder properties = new StringBuilder("# Written by the sample instance that runs the embedded Redis servers; deleted when it stops.\n");
+		this.servers.forEach((server) -> properties.append("resilient-cache.regions.").append(server.region()).append(".address=")
+			.append(server.address()).append('\n'));
+		try {
+			Files.createDirectories(file.toAbsolutePath().getParent());
+			Files.writeString(file, properties);
+			this.sharedFile = file;
+		}
+		catch (IOException ex) {
+			logger.warn("Could not write the regions' addresses to " + file + ": a second instance cannot join", ex);
+		}
 	}
 
 	/**
@@ -162,6 +183,15 @@ public final class EmbeddedRedisRegions implements AutoCloseable {
 		}
 		this.servers.forEach(EmbeddedRedisServer::close);
 		FileSystemUtils.deleteRecursively(this.directory.toFile());
+		Path shared = this.sharedFile;
+		if (shared != null) {
+			try {
+				Files.deleteIfExists(shared);
+			}
+			catch (IOException ex) {
+				logger.debug("Could not delete " + shared, ex);
+			}
+		}
 		logger.info("Stopped embedded Redis of regions " + this.servers.stream().map(EmbeddedRedisServer::region).toList());
 		this.context = null;
 		try {

@@ -125,6 +125,16 @@ class DashboardBrowserTests {
 	}
 
 	@Test
+	void drawsTheFleetMatrixWithThisInstancesViewOfEachRegion() {
+		this.browser.get("http://localhost:" + this.port + "/");
+		new WebDriverWait(this.browser, WAIT).until((driver) -> driver
+			.findElements(By.cssSelector("#fleet-matrix tbody td.fleet-cell[data-state='UP']")).size() == 2);
+		assertThat(text(By.cssSelector("#fleet-matrix thead tr"))).contains("east", "west");
+		assertThat(text(By.cssSelector("#fleet-matrix tbody tr"))).contains("(this)");
+		screenshot("dashboard-fleet.png");
+	}
+
+	@Test
 	void startsLoadAndShowsItsFigures() {
 		this.browser.get("http://localhost:" + this.port + "/");
 		waitForText(region("east", "state"), "UP");

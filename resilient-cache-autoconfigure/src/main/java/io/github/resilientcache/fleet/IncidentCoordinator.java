@@ -1,0 +1,307 @@
+package io.github.resilientcache.fleet;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilientcache.fleet.FleetSnapshot.Cell;
+import io.github.resilientcache.fleet.FleetStore.Holder;
+import io.github.resilientcache.fleet.FleetTelemetry.TimelineEvent;
+import io.github.resilientcache.fleet.RegionIncident.Observation;
+import io.github.resilientcache.fleet.RegionIncident.Phase;
+import io.github.resilientcache.region.Region;
+import io.github.resilientcache.region.RegionState;
+import io.github.resilientcache.region.Regions;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Opens and closes the fleet's incidents from the snapshots of the instances that report a region,
+ * and invokes the {@link RegionRecoveryAction}s. Every instance reads the incident records (for the
+ * fleet view); only the leader writes them. An incident opens when more than {@code quorum} of the
+ * reporting instances have seen the region {@code OPEN} for longer than {@code threshold}: one
+ * instance cut from a region is not an incident. It closes when more than {@code quorum} see it
+ * {@code UP} again. Each record is set only if absent, or replaced only if unchanged, in the first
+ * region (alphabetically) other than the failed one that this instance can reach, so that the
+ * actions fire once per incident even when two instances briefly believe they lead. A closed
+ * record stays for the cool-down, during which no new incident of the region opens.
+ * Runs on the telemetry thread; actions run on their own thread.
+ */
+final class IncidentCoordinator {
+
+	private static final Log logger = LogFactory.getLog(IncidentCoordinator.class);
+
+	private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+	private static final int TIMELINE = 50;
+
+	private final Regions regions;
+
+	private final FleetStore store;
+
+	private final Signer signer;
+
+	private final Settings settings;
+
+	private final List<RegionRecoveryAction> actions;
+
+	private final ExecutorService executor;
+
+	private final RateLimiter rateLimiter;
+
+	private final Clock clock;
+
+	private final Map<String, IncidentRecord> known = new ConcurrentHashMap<>();
+
+	private final Deque<TimelineEvent> timeline = new ArrayDeque<>();
+
+	private final LongAdder opened = new LongAdder();
+
+	private final LongAdder closed = new LongAdder();
+
+	private final LongAdder invoked = new LongAdder();
+
+	private final LongAdder failed = new LongAdder();
+
+	private final LongAdder rejected = new LongAdder();
+
+	private final LongAdder suppressed = new LongAdder();
+
+	IncidentCoordinator(Regions regions, FleetStore store, Signer signer, Settings settings, List<RegionRecoveryAction> actions,
+			ExecutorService executor, RateLimiter rateLimiter, Clock clock) {
+		this.regions = regions;
+		this.store = store;
+		this.signer = signer;
+		this.settings = settings;
+		this.actions = List.copyOf(actions);
+		this.executor = executor;
+		this.rateLimiter = rateLimiter;
+		this.clock = clock;
+	}
+
+	/**
+	 * When an incident opens and closes.
+	 * @param quorum share of the reporting instances, more than which decides
+	 * @param threshold how long a quorum must have seen the region failed
+	 * @param coolDown how long after an incident closed no new one of that region opens
+	 */
+	record Settings(double quorum, Duration threshold, Duration coolDown) {
+	}
+
+	/**
+	 * One round: reads every region's incident record and, on the leader, opens or closes incidents.
+	 */
+	void evaluate(List<FleetSnapshot> fresh, boolean leader) {
+		for (Region region : this.regions.all()) {
+			Holder holder = holder(region.name());
+			if (holder == null) {
+				continue;
+			}
+			try {
+				evaluate(region.name(), holder, fresh, leader);
+			}
+			catch (Exception ex) {
+				if (ex instanceof InterruptedException) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				logger.debug("Could not evaluate the fleet's incident of region '" + region.name() + "'", ex);
+			}
+		}
+	}
+
+	private void evaluate(String region, Holder holder, List<FleetSnapshot> fresh, boolean leader) throws Exception {
+		String text = this.store.readIncident(holder.region(), region);
+		IncidentRecord record = (text != null) ? IncidentRecord.parse(text, this.signer, region) : null;
+		if (text != null && record == null) {
+			this.rejected.increment();
+			logger.warn("Removing the fleet's incident record of region '" + region + "' in region '" + holder.region().name()
+					+ "': malformed" + (this.signer.enabled() ? " or not signed with the coordination secret" : ""));
+			if (leader) {
+				this.store.replaceIncident(holder, text, "", Duration.ZERO);
+			}
+			return;
+		}
+		seen(region, record);
+		if (!leader) {
+			return;
+		}
+		List<Observation> down = observations(fresh, region, RegionState.OPEN);
+		int reporting = (int) fresh.stream().filter((snapshot) -> snapshot.regions().containsKey(region)).count();
+		int needed = (int) Math.floor(this.settings.quorum() * reporting) + 1;
+		if (record == null && reporting > 0 && down.size() >= needed) {
+			Instant quorumSince = down.stream().map(Observation::since).sorted().toList().get(needed - 1);
+			if (!quorumSince.plus(this.settings.threshold()).isAfter(this.clock.instant())) {
+				open(region, holder, reporting, down);
+			}
+		}
+		else if (record != null && record.phase() == Phase.FAILED) {
+			List<Observation> up = observations(fresh, region, RegionState.UP);
+			if (reporting > 0 && up.size() >= needed) {
+				close(record, holder, text, reporting, up);
+			}
+		}
+	}
+
+	private void open(String region, Holder holder, int reporting, List<Observation> down) throws Exception {
+		if (!this.rateLimiter.acquirePermission()) {
+			this.suppressed.increment();
+			logger.warn("Region '" + region + "' has failed for the fleet, but recovery actions are rate limited "
+					+ "(resilient-cache.fleet.max-actions per resilient-cache.fleet.max-actions-period): not opening an incident yet");
+			return;
+		}
+		Instant now = this.clock.instant();
+		IncidentRecord record = new IncidentRecord(region + "-" + ID_TIME.format(now) + "-" + UUID.randomUUID().toString().substring(0, 8), region,
+				now, Phase.FAILED, null);
+		if (!this.store.openIncident(holder, record.encode(this.signer))) {
+			return;
+		}
+		this.opened.increment();
+		seen(region, record);
+		RegionIncident incident = new RegionIncident(record.id(), region, Phase.FAILED, now, null, reporting, down);
+		logger.warn("Fleet incident " + record.id() + ": region '" + region + "' failed for " + down.size() + " of " + reporting
+				+ " reporting instances; invoking " + this.actions.size() + " recovery action(s)");
+		invoke(incident);
+	}
+
+	private void close(IncidentRecord record, Holder holder, String text, int reporting, List<Observation> up) throws Exception {
+		Instant now = this.clock.instant();
+		IncidentRecord recovered = record.recovered(now);
+		if (!this.store.replaceIncident(holder, text, recovered.encode(this.signer), this.settings.coolDown())) {
+			return;
+		}
+		this.closed.increment();
+		seen(record.region(), recovered);
+		logger.info("Fleet incident " + record.id() + ": region '" + record.region() + "' serves again for " + up.size() + " of " + reporting
+				+ " reporting instances");
+		invoke(new RegionIncident(record.id(), record.region(), Phase.RECOVERED, record.openedAt(), now, reporting, up));
+	}
+
+	private void invoke(RegionIncident incident) {
+		for (RegionRecoveryAction action : this.actions) {
+			try {
+				this.executor.execute(() -> run(action, incident));
+			}
+			catch (RejectedExecutionException ex) {
+				this.failed.increment();
+				logger.warn("Recovery action " + action.getClass().getName() + " not invoked for incident " + incident.id()
+						+ ": too many actions pending or the application is stopping");
+			}
+		}
+	}
+
+	private void run(RegionRecoveryAction action, RegionIncident incident) {
+		try {
+			if (incident.phase() == Phase.FAILED) {
+				action.regionFailed(incident);
+			}
+			else {
+				action.regionRecovered(incident);
+			}
+			this.invoked.increment();
+			record(incident.id(), incident.region(), "action " + action.getClass().getSimpleName() + " done (" + incident.phase() + ")");
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			this.failed.increment();
+			record(incident.id(), incident.region(), "action " + action.getClass().getSimpleName() + " failed (" + incident.phase() + ")");
+			logger.warn("Recovery action " + action.getClass().getName() + " failed for incident " + incident.id() + ": " + ex);
+		}
+	}
+
+	private List<Observation> observations(List<FleetSnapshot> fresh, String region, RegionState state) {
+		List<Observation> observations = new ArrayList<>();
+		for (FleetSnapshot snapshot : fresh) {
+			Cell cell = snapshot.regions().get(region);
+			if (cell != null && cell.state() == state) {
+				observations.add(new Observation(snapshot.instance(), snapshot.localRegion(), cell.state().name(),
+						Instant.ofEpochMilli(cell.sinceMillis()), cell.breaker(), cell.failureRate(), cell.reason()));
+			}
+		}
+		observations.sort(Comparator.comparing(Observation::since));
+		return observations;
+	}
+
+	/**
+	 * Where a region's record is: the first region, alphabetically, other than it that this
+	 * instance can reach; {@code null} when there is none (a single region cannot hold its own).
+	 */
+	private @Nullable Holder holder(String failed) {
+		return this.regions.all().stream().filter((region) -> !region.name().equals(failed) && region.isServing())
+			.min(Comparator.comparing(Region::name)).map((region) -> new Holder(region, failed)).orElse(null);
+	}
+
+	private void seen(String region, @Nullable IncidentRecord record) {
+		IncidentRecord previous = (record != null) ? this.known.put(region, record) : this.known.remove(region);
+		if (record != null && (previous == null || !previous.id().equals(record.id()) || previous.phase() != record.phase())) {
+			record(record.id(), region, (record.phase() == Phase.FAILED) ? "opened" : "recovered");
+		}
+	}
+
+	private void record(String id, String region, String what) {
+		synchronized (this.timeline) {
+			this.timeline.addLast(new TimelineEvent(this.clock.instant().toString(), id, region, what));
+			while (this.timeline.size() > TIMELINE) {
+				this.timeline.removeFirst();
+			}
+		}
+	}
+
+	/**
+	 * The incidents this instance knows of, by region: open ones, and closed ones in their cool-down.
+	 */
+	Map<String, IncidentRecord> incidents() {
+		return Map.copyOf(this.known);
+	}
+
+	/**
+	 * The last incident events this instance saw, oldest first.
+	 */
+	List<TimelineEvent> timeline() {
+		synchronized (this.timeline) {
+			return List.copyOf(this.timeline);
+		}
+	}
+
+	long opened() {
+		return this.opened.sum();
+	}
+
+	long closed() {
+		return this.closed.sum();
+	}
+
+	long invoked() {
+		return this.invoked.sum();
+	}
+
+	long failed() {
+		return this.failed.sum();
+	}
+
+	long rejected() {
+		return this.rejected.sum();
+	}
+
+	long suppressed() {
+		return this.suppressed.sum();
+	}
+
+}

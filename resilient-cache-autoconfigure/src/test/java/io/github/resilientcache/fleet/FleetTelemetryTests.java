@@ -1,0 +1,176 @@
+package io.github.resilientcache.fleet;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.github.resilientcache.autoconfigure.ResilientCacheFleetAutoConfiguration;
+import io.github.resilientcache.fleet.FleetView.InstanceRow;
+import io.github.resilientcache.fleet.RegionIncident.Phase;
+import io.github.resilientcache.region.RegionState;
+import io.github.resilientcache.region.Regions;
+import io.github.resilientcache.test.ChaosProxy;
+import io.github.resilientcache.test.RedisRegions;
+import io.github.resilientcache.testapp.AccountService;
+import io.github.resilientcache.testapp.TestApplications;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The fleet telemetry with three application instances of one JVM against real servers: the fleet
+ * view shows a partial partition for the instance it affects only; a region killed for everyone
+ * opens one incident, whose action fires once with the evidence, and closes once after the heal;
+ * a leader that stops mid-incident is replaced without firing twice. Instance A reaches east
+ * through its own proxy, so that its link alone can be cut.
+ */
+class FleetTelemetryTests {
+
+	@RegisterExtension
+	static final RedisRegions regions = RedisRegions.withProxies("east", "west");
+
+	private static final Duration STARTED = Duration.ofSeconds(30);
+
+	private static ApplicationContextRunner instance(String name, String eastAddress, List<RegionIncident> incidents) {
+		return TestApplications.runner(regions, "east")
+			.withConfiguration(AutoConfigurations.of(ResilientCacheFleetAutoConfiguration.class))
+			.withPropertyValues("resilient-cache.regions.east.address=" + eastAddress, "resilient-cache.fleet.enabled=true",
+					"resilient-cache.fleet.interval=200ms", "resilient-cache.fleet.stale-after=3s", "resilient-cache.fleet.leader-lease=2s",
+					"resilient-cache.fleet.threshold=1s", "resilient-cache.fleet.cool-down=1m")
+			.withBean(RegionRecoveryAction.class, () -> new RecordingAction(incidents, name));
+	}
+
+	@Test
+	void oneInstanceCutFromEastShowsOpenForItOnlyAndFiresNoAction() {
+		List<RegionIncident> incidents = RecordingAction.shared();
+		try (ChaosProxy linkA = ChaosProxy.start("east-a", regions.get("east").port())) {
+			instance("a", linkA.address(), incidents).run((a) -> instance("b", regions.address("east"), incidents)
+				.run((b) -> instance("c", regions.address("east"), incidents).run((c) -> {
+					awaitFleetUp(a, b, c);
+					String instanceA = a.getBean(FleetTelemetry.class).instanceId();
+					linkA.partition();
+					AccountService serviceA = a.getBean(AccountService.class);
+					await().atMost(Duration.ofSeconds(10)).until(() -> {
+						serviceA.find("cut-1");
+						return a.getBean(Regions.class).get("east").state() == RegionState.OPEN;
+					});
+					FleetView viewB = b.getBean(FleetTelemetry.class).view();
+					await().atMost(Duration.ofSeconds(10)).until(() -> eastStates(viewB).equals(Map.of(instanceA, "OPEN",
+							id(b), "UP", id(c), "UP")));
+					// Past the threshold, one instance of three is no quorum.
+					await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+						.until(() -> incidents.isEmpty() && eastStates(viewB).get(instanceA).equals("OPEN"));
+					assertThat(List.of(a, b, c)).allSatisfy((context) -> assertThat(context.getBean(FleetTelemetry.class).incidents()).isEmpty());
+					linkA.pass();
+				})));
+		}
+	}
+
+	@Test
+	void eastKilledFiresTheActionOnceWithTheEvidenceAndRecoveredOnceAfterTheHeal() {
+		List<RegionIncident> incidents = RecordingAction.shared();
+		instance("a", regions.address("east"), incidents).run((a) -> instance("b", regions.address("east"), incidents)
+			.run((b) -> instance("c", regions.address("east"), incidents).run((c) -> {
+				awaitFleetUp(a, b, c);
+				regions.get("east").stop();
+				await().atMost(Duration.ofSeconds(30)).until(() -> {
+					drive(a, b, c);
+					return RecordingAction.count(incidents, Phase.FAILED) == 1;
+				});
+				RegionIncident failed = incidents.get(0);
+				assertThat(failed.region()).isEqualTo("east");
+				assertThat(failed.reportingInstances()).isEqualTo(3);
+				// The evidence is the quorum that had seen it failed for the threshold: more than half of the three.
+				assertThat(failed.evidence()).extracting(RegionIncident.Observation::instance).doesNotHaveDuplicates().hasSizeGreaterThanOrEqualTo(2)
+					.isSubsetOf(id(a), id(b), id(c));
+				assertThat(failed.evidence()).allSatisfy((observation) -> {
+					assertThat(observation.state()).isEqualTo("OPEN");
+					assertThat(observation.since()).isBefore(failed.openedAt());
+				});
+				// Every instance knows the incident; none fires it again.
+				await().atMost(Duration.ofSeconds(5)).until(() -> List.of(a, b, c).stream()
+					.allMatch((context) -> failed.id().equals(incidentId(context))));
+				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> incidents.size() == 1);
+				regions.get("east").start();
+				await().atMost(Duration.ofSeconds(30)).until(() -> RecordingAction.count(incidents, Phase.RECOVERED) == 1);
+				RegionIncident recovered = incidents.get(1);
+				assertThat(recovered.id()).isEqualTo(failed.id());
+				assertThat(recovered.evidence()).extracting(RegionIncident.Observation::state).containsOnly("UP");
+				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> incidents.size() == 2);
+			})));
+	}
+
+	@Test
+	void anotherInstanceTakesOverWhenTheLeaderStopsMidIncidentWithoutFiringTwice() {
+		List<RegionIncident> incidents = RecordingAction.shared();
+		instance("a", regions.address("east"), incidents).run((a) -> instance("b", regions.address("east"), incidents)
+			.run((b) -> instance("c", regions.address("east"), incidents).run((c) -> {
+				awaitFleetUp(a, b, c);
+				// East unreachable for every instance through its proxy: the port stays ours, so no other
+				// process on the machine can take it and answer as east while the incident is open.
+				regions.proxy("east").partition();
+				await().atMost(Duration.ofSeconds(30)).until(() -> {
+					drive(a, b, c);
+					return RecordingAction.count(incidents, Phase.FAILED) == 1;
+				});
+				List<AssertableApplicationContext> all = List.of(a, b, c);
+				AssertableApplicationContext leader = all.stream().filter((context) -> context.getBean(FleetTelemetry.class).isLeader())
+					.findFirst().orElseThrow();
+				String leaderId = id(leader);
+				List<AssertableApplicationContext> others = all.stream().filter((context) -> context != leader).toList();
+				leader.close();
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> others.stream().anyMatch((context) -> context.getBean(FleetTelemetry.class).isLeader()));
+				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> incidents.size() == 1);
+				regions.proxy("east").pass();
+				await().atMost(Duration.ofSeconds(30)).until(() -> {
+					drive(others.toArray(AssertableApplicationContext[]::new));
+					return RecordingAction.count(incidents, Phase.RECOVERED) == 1;
+				});
+				assertThat(incidents.get(1).id()).isEqualTo(incidents.get(0).id());
+				assertThat(incidents.get(1).evidence()).extracting(RegionIncident.Observation::instance).doesNotContain(leaderId);
+				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> incidents.size() == 2);
+			})));
+	}
+
+	private static void awaitFleetUp(AssertableApplicationContext... instances) {
+		await().atMost(STARTED).until(() -> {
+			for (AssertableApplicationContext context : instances) {
+				FleetView view = context.getBean(FleetTelemetry.class).view();
+				if (!TestApplications.allUp(context.getBean(Regions.class)) || view.fresh().size() != instances.length
+						|| !view.fresh().stream().allMatch((snapshot) -> snapshot.regions().values().stream()
+							.allMatch((cell) -> cell.state() == RegionState.UP))) {
+					return false;
+				}
+			}
+			return true;
+		});
+	}
+
+	private static void drive(AssertableApplicationContext... instances) {
+		for (AssertableApplicationContext context : instances) {
+			context.getBean(AccountService.class).find("fleet-1");
+		}
+	}
+
+	private static Map<String, String> eastStates(FleetView view) {
+		return view.rows().stream().filter((row) -> !row.stale())
+			.collect(java.util.stream.Collectors.toMap(InstanceRow::instance, (row) -> row.regions().get("east").state()));
+	}
+
+	private static String id(AssertableApplicationContext context) {
+		return context.getBean(FleetTelemetry.class).instanceId();
+	}
+
+	private static String incidentId(AssertableApplicationContext context) {
+		FleetTelemetry.IncidentView incident = context.getBean(FleetTelemetry.class).incidents().get("east");
+		return (incident != null) ? incident.id() : "";
+	}
+
+}
