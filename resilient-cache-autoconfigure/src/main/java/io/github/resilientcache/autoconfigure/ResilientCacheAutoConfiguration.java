@@ -141,16 +141,23 @@ public final class ResilientCacheAutoConfiguration {
 		return PropertiesCacheKeyring.of(properties.getCaches());
 	}
 
+	@Bean(destroyMethod = "close")
+	NearCacheSetup resilientCacheNearCaches(Regions regions, ResilientCacheProperties properties) {
+		return new NearCacheSetup(regions, properties);
+	}
+
 	@Bean
 	MultiRegionCacheManager cacheManager(Regions regions, Replicator replicator, ValueCodec codec, HybridLogicalClock clock,
 			ResilientCacheProperties properties, ObjectProvider<CacheOperationTimer> timer,
-			ObjectProvider<ObservationRegistry> observationRegistry) {
+			ObjectProvider<ObservationRegistry> observationRegistry, NearCacheSetup nearCaches) {
 		CacheSettings defaults = new CacheSettings(regions.keys().prefix(), properties.getDefaultTtl(), properties.getTombstoneTtl(),
 				properties.getOperationTimeout(), properties.getMaxValueSize().toBytes(), properties.isAllowNullValues());
-		return new MultiRegionCacheManager(regions, replicator, codec, (name) -> {
+		MultiRegionCacheManager manager = new MultiRegionCacheManager(regions, replicator, codec, (name) -> {
 			ResilientCacheProperties.Cache cache = properties.getCaches().get(name);
 			return (cache != null && cache.getTtl() != null) ? defaults.withTtl(cache.getTtl()) : defaults;
 		}, timer.getIfAvailable(() -> CacheOperationTimer.NONE), clock, observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+		nearCaches.apply(manager);
+		return manager;
 	}
 
 	@Bean

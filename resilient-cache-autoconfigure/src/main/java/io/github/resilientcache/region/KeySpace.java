@@ -17,6 +17,7 @@ import org.springframework.util.Assert;
  * &lt;prefix&gt;:anti-entropy-lock       one anti-entropy run at a time across the fleet
  * &lt;prefix&gt;:canary:&lt;instance&gt;       the prober's canary
  * &lt;prefix&gt;:region-status          the channel of confirmed state changes
+ * &lt;prefix&gt;:near-invalidations     the channel of changes of near-cached entries
  * </pre>
  * The prefix and cache names hold no {@code :}, glob or hash-tag characters, so that a cache's
  * pattern matches its own entries only, and an entry key parses back to exactly one cache.
@@ -178,6 +179,15 @@ public final class KeySpace {
 
 	public String statusChannel() {
 		return this.prefix + ":region-status";
+	}
+
+	/**
+	 * The channel on which a region announces changes of the entries of caches that keep a near
+	 * tier, and on which instances send heartbeats.
+	 * @return the channel
+	 */
+	public String nearChannel() {
+		return this.prefix + ":near-invalidations";
 	}
 
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.BatchOptions;
@@ -16,6 +17,7 @@ import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.client.codec.StringCodec;
 
 /**
  * The entry operations of one region, each one round trip on Redisson's async API. Writes are
@@ -36,6 +38,20 @@ public final class RegionStore {
 			    if x ~= y then return x > y end
 			  end
 			  return #a > #b
+			end
+			""";
+
+	/**
+	 * Announces a change of KEYS[1] to near caches on channel {@code ch} (nothing when it is empty:
+	 * no cache of the key keeps a near tier): {@code K<server time in microseconds>\n<version>\n<key>},
+	 * an empty version for a delete. In the same script as the change, so that no change is made
+	 * without its announcement.
+	 */
+	private static final String ANNOUNCE = """
+			local function announce(ch, version)
+			  if ch == nil or ch == '' then return end
+			  local t = redis.call('TIME')
+			  redis.call('PUBLISH', ch, 'K' .. t[1] .. string.format('%06d', tonumber(t[2])) .. '\\n' .. version .. '\\n' .. KEYS[1])
 			end
 			""";
 
@@ -72,6 +88,7 @@ public final class RegionStore {
 			  local ttl = tonumber(ARGV[3])
 			  local entry = ARGV[1] .. version .. '\\n' .. ARGV[2]
 			  if ttl > 0 then redis.call('SET', KEYS[1], entry, 'PX', ttl) else redis.call('SET', KEYS[1], entry) end
+			  announce(ARGV[6], version)
 			end
 			""";
 
@@ -100,7 +117,7 @@ public final class RegionStore {
 	 * Idempotent: when the key already holds the same entry (a client retry of this write, or the
 	 * same value written again) it is kept with its version. Returns {flags + 2 + present, version}.
 	 */
-	private static final String CAUSAL_SET = NOT_OLDER + NEXT_STAMP + READ_CURRENT + """
+	private static final String CAUSAL_SET = NOT_OLDER + NEXT_STAMP + ANNOUNCE + READ_CURRENT + """
 			if curversion and string.sub(cur, 1, 1) == ARGV[1] and string.sub(cur, curnl + 1) == ARGV[2] then
 			  return {flags + 2 + present, curversion}
 			end
@@ -116,7 +133,7 @@ public final class RegionStore {
 	 * Replication, replay and repair: stores the entry with exactly the version ARGV[4] unless the
 	 * key holds the same or a newer trusted version. Returns {flags + applied * 2 + present, version}.
 	 */
-	private static final String CONDITIONAL_SET = NOT_OLDER + READ_CURRENT + """
+	private static final String CONDITIONAL_SET = NOT_OLDER + ANNOUNCE + READ_CURRENT + """
 			if curversion and not_older(curversion, ARGV[4]) then return {flags + present, curversion} end
 			store(ARGV[4])
 			return {flags + 2 + present, ARGV[4]}
@@ -126,7 +143,7 @@ public final class RegionStore {
 	 * Stores the entry unless the key holds a value (returned as {0, value}); after a tombstone, with
 	 * a version past it, as for a causal write. Returns {flags + 2, version} when stored.
 	 */
-	private static final String SET_IF_ABSENT = NOT_OLDER + NEXT_STAMP + READ_CURRENT + """
+	private static final String SET_IF_ABSENT = NOT_OLDER + NEXT_STAMP + ANNOUNCE + READ_CURRENT + """
 			if present == 1 then return {flags, cur} end
 			local version = ARGV[4]
 			if curversion and not_older(curversion, version) then
@@ -140,7 +157,7 @@ public final class RegionStore {
 	 * Deletes KEYS[1] unless it holds an entry with a trusted version newer than ARGV[1]: the repair
 	 * of a write no region took, or of a key no healthy region holds any more. Returns 1 if deleted.
 	 */
-	private static final String DELETE_UNLESS_NEWER = NOT_OLDER + """
+	private static final String DELETE_UNLESS_NEWER = NOT_OLDER + ANNOUNCE + """
 			local cur = redis.pcall('GET', KEYS[1])
 			if not cur then return 0 end
 			if type(cur) == 'string' then
@@ -150,7 +167,9 @@ public final class RegionStore {
 			    if not_older(ARGV[2], string.sub(v, 1, 16)) and not_older(v, ARGV[1]) and v ~= ARGV[1] then return 0 end
 			  end
 			end
-			return redis.call('UNLINK', KEYS[1])
+			local deleted = redis.call('UNLINK', KEYS[1])
+			announce(ARGV[3], '')
+			return deleted
 			""";
 
 	/**
@@ -165,8 +184,12 @@ public final class RegionStore {
 	/**
 	 * Deletes KEYS[1] only if it still holds ARGV[1] (a byte-exact comparison).
 	 */
-	private static final String DELETE_IF_SAME = """
-			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+	private static final String DELETE_IF_SAME = ANNOUNCE + """
+			if redis.call('GET', KEYS[1]) == ARGV[1] then
+			  local deleted = redis.call('DEL', KEYS[1])
+			  announce(ARGV[2], '')
+			  return deleted
+			end
 			return 0
 			""";
 
@@ -237,6 +260,11 @@ public final class RegionStore {
 
 	private final boolean cluster;
 
+	private static final byte[] NO_CHANNEL = new byte[0];
+
+	/** Where changes of keys of near-cached caches are announced; nothing is announced until set. */
+	private volatile @Nullable NearAnnouncements announcements;
+
 	/**
 	 * Creates the store of a region.
 	 * @param client the region's client
@@ -248,6 +276,42 @@ public final class RegionStore {
 		this.script = client.getScript(ByteArrayCodec.INSTANCE);
 		this.maxTrustedStamp = maxTrustedStamp;
 		this.cluster = client.getConfig().isClusterConfig();
+	}
+
+	/**
+	 * Announces every change of the keys near caches hold, in the same script as the change where
+	 * there is one (single-key writes and deletes), right after it for bulk copies and clears.
+	 * Keys of other caches cost nothing: no PUBLISH, no extra argument.
+	 * @param channel the channel, from {@link KeySpace#nearChannel()}
+	 * @param announced whether a Redis key belongs to a cache that keeps a near tier
+	 */
+	public void announceChanges(String channel, Predicate<String> announced) {
+		this.announcements = new NearAnnouncements(utf8(channel), channel, announced);
+	}
+
+	private byte[] channelFor(String key) {
+		NearAnnouncements current = this.announcements;
+		return (current != null && current.announced().test(key)) ? current.channel() : NO_CHANNEL;
+	}
+
+	/**
+	 * Announces changes made without a script (bulk copies), pipelined, after they were made.
+	 * @param changes the Redis keys and their new versions, an empty one for a delete
+	 */
+	private CompletionStage<Void> announceAll(Map<String, String> changes) {
+		NearAnnouncements current = this.announcements;
+		if (current == null) {
+			return CompletableFuture.completedFuture(null);
+		}
+		RBatch batch = null;
+		for (Map.Entry<String, String> change : changes.entrySet()) {
+			if (current.announced().test(change.getKey())) {
+				batch = (batch != null) ? batch : this.client.createBatch(BatchOptions.defaults());
+				batch.getTopic(current.name(), StringCodec.INSTANCE)
+					.publishAsync(NearAnnouncements.keyMessage(System.currentTimeMillis() * 1000, change.getValue(), change.getKey()));
+			}
+		}
+		return (batch != null) ? batch.executeAsync().thenApply((result) -> null) : CompletableFuture.completedFuture(null);
 	}
 
 	/**
@@ -344,13 +408,13 @@ public final class RegionStore {
 	 */
 	public CompletionStage<Boolean> deleteUnlessNewer(String key, Version version) {
 		CompletionStage<Long> result = this.script.evalAsync(key, RScript.Mode.READ_WRITE, DELETE_UNLESS_NEWER, RScript.ReturnType.LONG,
-				List.of(key), utf8(version.sortKey()), utf8(hex(this.maxTrustedStamp.getAsLong())));
+				List.of(key), utf8(version.sortKey()), utf8(hex(this.maxTrustedStamp.getAsLong())), channelFor(key));
 		return result.thenApply((deleted) -> deleted > 0);
 	}
 
 	private CompletionStage<List<Object>> eval(String key, String script, EncodedEntry encoded, Version version) {
 		return this.script.evalAsync(key, RScript.Mode.READ_WRITE, script, RScript.ReturnType.LIST, List.of(key), encoded.kind, encoded.payload,
-				encoded.ttl, utf8(version.sortKey()), utf8(hex(this.maxTrustedStamp.getAsLong())));
+				encoded.ttl, utf8(version.sortKey()), utf8(hex(this.maxTrustedStamp.getAsLong())), channelFor(key));
 	}
 
 	private static byte[] utf8(String text) {
@@ -371,7 +435,7 @@ public final class RegionStore {
 	 */
 	public CompletionStage<Long> deleteIfSame(String key, byte[] expected) {
 		return this.script.evalAsync(key, RScript.Mode.READ_WRITE, DELETE_IF_SAME, RScript.ReturnType.LONG, List.of(key),
-				new Object[] { expected });
+				expected, channelFor(key));
 	}
 
 	/**
@@ -445,7 +509,7 @@ public final class RegionStore {
 			}
 			CompletionStage<Long> applied = this.script.evalShaAsync((String) keys.get(0), RScript.Mode.READ_WRITE, sha(CONDITIONAL_SET_ALL),
 					RScript.ReturnType.LONG, keys, args.toArray());
-			return applied.toCompletableFuture();
+			return applied.thenCompose((count) -> announceAll(versions(entries)).thenApply((done) -> count)).toCompletableFuture();
 		}
 		RBatch batch = this.client.createBatch(BatchOptions.defaults());
 		RScriptAsync batchScript = batch.getScript(ByteArrayCodec.INSTANCE);
@@ -461,7 +525,8 @@ public final class RegionStore {
 			}
 		});
 		return batch.executeAsync().toCompletableFuture()
-			.thenApply((result) -> writes.stream().filter((write) -> WriteOutcome.of(write.join()).applied()).count());
+			.thenApply((result) -> writes.stream().filter((write) -> WriteOutcome.of(write.join()).applied()).count())
+			.thenCompose((count) -> announceAll(versions(entries)).thenApply((done) -> count));
 	}
 
 	/**
@@ -480,7 +545,7 @@ public final class RegionStore {
 		String sha = sha(DELETE_UNLESS_NEWER);
 		for (String key : keys) {
 			deletes.add(batchScript.<Long>evalShaAsync(key, RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LONG, List.of(key),
-					versionText, maxTrusted).toCompletableFuture());
+					versionText, maxTrusted, channelFor(key)).toCompletableFuture());
 		}
 		return batch.executeAsync().toCompletableFuture().thenApply((result) -> deletes.stream().filter((delete) -> delete.join() > 0).count());
 	}
@@ -519,7 +584,26 @@ public final class RegionStore {
 	 * @return the number of keys deleted
 	 */
 	public CompletionStage<Long> deleteByPattern(String pattern) {
-		return this.client.getKeys().unlinkByPatternAsync(pattern);
+		CompletionStage<Long> deleted = this.client.getKeys().unlinkByPatternAsync(pattern);
+		NearAnnouncements current = this.announcements;
+		if (current == null) {
+			return deleted;
+		}
+		// After the deletes, never before: a near cache that refilled in between is flushed again.
+		return deleted.thenCompose((count) -> this.client.getTopic(current.name(), StringCodec.INSTANCE)
+			.publishAsync(NearAnnouncements.clearMessage(System.currentTimeMillis() * 1000, pattern))
+			.thenApply((receivers) -> count));
+	}
+
+	private static Map<String, String> versions(Map<String, RawEntry> entries) {
+		Map<String, String> versions = new java.util.LinkedHashMap<>();
+		entries.forEach((key, raw) -> {
+			StoredEntry entry = raw.entry();
+			if (entry != null) {
+				versions.put(key, entry.version().sortKey());
+			}
+		});
+		return versions;
 	}
 
 	/**
