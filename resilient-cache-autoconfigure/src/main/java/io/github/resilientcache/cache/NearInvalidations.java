@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -35,7 +37,9 @@ import org.springframework.util.Assert;
  * flushes every near tier too.
  * <p>
  * Threads: announcements are handled on Redisson's pub/sub threads (short, non-blocking);
- * heartbeats, silence checks and resubscriptions on the {@code resilient-cache-near} scheduler;
+ * heartbeats and silence checks on the {@code resilient-cache-near} scheduler; subscriptions on one
+ * {@code resilient-cache-near-<region>} thread per region (Redisson's subscribe may wait for the
+ * region), so that a hung region never delays the heartbeats of the others;
  * state changes on each region's events thread.
  */
 public final class NearInvalidations implements AutoCloseable {
@@ -77,6 +81,9 @@ public final class NearInvalidations implements AutoCloseable {
 
 	private @Nullable ScheduledExecutorService scheduler;
 
+	/** One per region: Redisson's subscribe may block until the region answers; the others go on. */
+	private final @Nullable ThreadPoolExecutor[] subscribers;
+
 	/**
 	 * Creates the listener; {@link #start()} subscribes.
 	 * @param regions the regions, in failover order
@@ -98,6 +105,7 @@ public final class NearInvalidations implements AutoCloseable {
 		this.topics = new RTopic[size];
 		this.listeners = new Integer[size];
 		this.subscribing = new boolean[size];
+		this.subscribers = new ThreadPoolExecutor[size];
 		for (int i = 0; i < size; i++) {
 			this.topics[i] = regions.all().get(i).direct().client().getTopic(this.keys.nearChannel(), StringCodec.INSTANCE);
 		}
@@ -116,6 +124,9 @@ public final class NearInvalidations implements AutoCloseable {
 		}
 		// Subscriptions are made by the first heartbeat round, never on the starting thread: a
 		// region that does not answer now must not hold or fail the application's start.
+		for (int i = 0; i < this.subscribers.length; i++) {
+			this.subscribers[i] = this.regions.threads().single("resilient-cache-near-" + this.regions.all().get(i).name(), 1, true);
+		}
 		this.scheduler = this.regions.threads().scheduler("resilient-cache-near");
 		this.scheduler.scheduleWithFixedDelay(this::beat, 0, this.intervalNanos, TimeUnit.NANOSECONDS);
 	}
@@ -283,8 +294,15 @@ public final class NearInvalidations implements AutoCloseable {
 				synchronized (this) {
 					listener = this.listeners[i];
 				}
-				if (listener == null) {
-					subscribe(i);
+				ThreadPoolExecutor subscriber = this.subscribers[i];
+				if (listener == null && subscriber != null) {
+					int index = i;
+					try {
+						subscriber.execute(() -> subscribe(index));
+					}
+					catch (RejectedExecutionException ex) {
+						// A subscription of this region is still being attempted.
+					}
 				}
 				Instant wall = Instant.now();
 				this.topics[i].publishAsync(NearAnnouncements.heartbeat(wall.getEpochSecond() * 1_000_000 + wall.getNano() / 1000, this.instance));
@@ -307,6 +325,13 @@ public final class NearInvalidations implements AutoCloseable {
 		if (this.scheduler != null) {
 			this.regions.threads().shutdown(this.scheduler);
 			this.scheduler = null;
+		}
+		for (int i = 0; i < this.subscribers.length; i++) {
+			ThreadPoolExecutor subscriber = this.subscribers[i];
+			if (subscriber != null) {
+				this.regions.threads().shutdown(subscriber);
+				this.subscribers[i] = null;
+			}
 		}
 		for (int i = 0; i < this.topics.length; i++) {
 			try {

@@ -24,7 +24,10 @@ import org.apache.commons.logging.LogFactory;
  * <li>{@code resilient-cache-probe}: the failback prober's rounds and confirming probes;</li>
  * <li>{@code resilient-cache-recovery-<region>}: a region's replay or resync, never on the prober's
  * or a request's thread;</li>
- * <li>{@code resilient-cache-anti-entropy}: the periodic reconciliation.</li>
+ * <li>{@code resilient-cache-anti-entropy}: the periodic reconciliation;</li>
+ * <li>{@code resilient-cache-near} and {@code resilient-cache-near-<region>}: near-cache heartbeats and
+ * silence checks, and each region's subscription (only
+ * when a cache enables a near tier).</li>
  * </ul>
  * Regions are bulkheads: no thread is shared between two regions' recoveries, connections or events.
  */
