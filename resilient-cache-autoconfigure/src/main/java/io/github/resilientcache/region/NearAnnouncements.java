@@ -62,7 +62,7 @@ public record NearAnnouncements(byte[] channel, String name, Predicate<String> a
 		}
 		int first = message.indexOf('\n', 1);
 		int second = (first > 0) ? message.indexOf('\n', first + 1) : -1;
-		if (first < 2 || first > 20 || second < 0 || second == message.length() - 1) {
+		if (first < 2 || first > 19 || second < 0 || second == message.length() - 1) {
 			return null;
 		}
 		long micros = 0;
