@@ -33,8 +33,9 @@ import org.springframework.util.Assert;
  * silence window ({@code 4 x heartbeat-interval}); every instance sends a heartbeat on each region's
  * channel every interval, so a channel that went silent (a cut or hung link, a lost subscription)
  * stops every near tier from serving that region's entries within the window, flushes them, and
- * flushes again when messages flow (whatever was announced meanwhile is lost). A region state change
- * flushes every near tier too.
+ * flushes again when messages flow (whatever was announced meanwhile is lost). A channel whose
+ * own heartbeats come back later than the window is treated the same way (a slow link delivers
+ * invalidations as late). A region state change flushes every near tier too.
  * <p>
  * Threads: announcements are handled on Redisson's pub/sub threads (short, non-blocking);
  * heartbeats and silence checks on the {@code resilient-cache-near} scheduler; subscriptions on one
@@ -62,6 +63,9 @@ public final class NearInvalidations implements AutoCloseable {
 
 	/** When each region's channel last delivered a message, {@link System#nanoTime()}; 0: never. */
 	private final AtomicLongArray lastMessage;
+
+	/** Until when each region's channel is too slow to trust ({@link System#nanoTime()}); 0: it is not. */
+	private final AtomicLongArray lateUntil;
 
 	/** Whether each region's channel was live when last looked at, so that a change flushes once. */
 	private final boolean[] live;
@@ -100,6 +104,7 @@ public final class NearInvalidations implements AutoCloseable {
 		this.windowNanos = this.intervalNanos * SILENCE_INTERVALS;
 		int size = regions.all().size();
 		this.lastMessage = new AtomicLongArray(size);
+		this.lateUntil = new AtomicLongArray(size);
 		this.live = new boolean[size];
 		this.seen = new boolean[size];
 		this.topics = new RTopic[size];
@@ -202,7 +207,8 @@ public final class NearInvalidations implements AutoCloseable {
 	 */
 	boolean isLive(int region, long now) {
 		long last = this.lastMessage.get(region);
-		return last != 0 && now - last < this.windowNanos;
+		long late = this.lateUntil.get(region);
+		return last != 0 && now - last < this.windowNanos && (late == 0 || now - late >= 0);
 	}
 
 	/**
@@ -215,8 +221,14 @@ public final class NearInvalidations implements AutoCloseable {
 
 	void onMessage(int region, String message) {
 		long now = System.nanoTime();
-		delivered(region, now);
 		Announcement announcement = NearAnnouncements.parse(message);
+		if (announcement != null && announcement.kind() == 'H' && announcement.subject().equals(this.instance)
+				&& (nowMicros() - announcement.micros()) * 1000 > this.windowNanos) {
+			// Our own heartbeat came back later than the window: so do announcements (a slow link).
+			late(region, now);
+			return;
+		}
+		delivered(region, now);
 		if (announcement == null) {
 			this.rejected.increment();
 			return;
@@ -226,9 +238,7 @@ public final class NearInvalidations implements AutoCloseable {
 			NearCache near = (cache != null) ? this.caches.get(cache) : null;
 			if (near != null) {
 				near.invalidate(region, announcement.subject(), announcement.version());
-				Instant wall = Instant.now();
-				long nowMicros = wall.getEpochSecond() * 1_000_000 + wall.getNano() / 1000;
-				this.lag.record(cache, this.regions.all().get(region).name(), Math.max(0, nowMicros - announcement.micros()) * 1000);
+				this.lag.record(cache, this.regions.all().get(region).name(), Math.max(0, nowMicros() - announcement.micros()) * 1000);
 			}
 		}
 		else if (announcement.kind() == 'C') {
@@ -257,6 +267,13 @@ public final class NearInvalidations implements AutoCloseable {
 			return;
 		}
 		synchronized (this) {
+			long late = this.lateUntil.get(region);
+			if (late != 0 && now - late < 0) {
+				// Still late: messages arrive, but too late to trust; the tier stays off.
+				this.lastMessage.set(region, now);
+				return;
+			}
+			this.lateUntil.set(region, 0);
 			boolean wasLive = this.live[region] && now - this.lastMessage.get(region) < this.windowNanos;
 			if (!wasLive && this.seen[region]) {
 				flushAll(NearFlushCause.CHANNEL_RESTORED);
@@ -265,6 +282,22 @@ public final class NearInvalidations implements AutoCloseable {
 			this.live[region] = true;
 			this.lastMessage.set(region, now);
 		}
+	}
+
+	/**
+	 * The channel delivers later than the window: off for one more window at least, flushed once.
+	 */
+	private synchronized void late(int region, long now) {
+		this.lateUntil.set(region, now + this.windowNanos);
+		if (this.live[region]) {
+			this.live[region] = false;
+			flushAll(NearFlushCause.CHANNEL_LOST);
+		}
+	}
+
+	private static long nowMicros() {
+		Instant wall = Instant.now();
+		return wall.getEpochSecond() * 1_000_000 + wall.getNano() / 1000;
 	}
 
 	private synchronized void lost(int region) {
@@ -304,8 +337,7 @@ public final class NearInvalidations implements AutoCloseable {
 						// A subscription of this region is still being attempted.
 					}
 				}
-				Instant wall = Instant.now();
-				this.topics[i].publishAsync(NearAnnouncements.heartbeat(wall.getEpochSecond() * 1_000_000 + wall.getNano() / 1000, this.instance));
+				this.topics[i].publishAsync(NearAnnouncements.heartbeat(nowMicros(), this.instance));
 			}
 		}
 		catch (RuntimeException ex) {

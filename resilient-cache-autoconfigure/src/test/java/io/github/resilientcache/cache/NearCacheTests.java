@@ -166,6 +166,36 @@ class NearCacheTests {
 	}
 
 	@Test
+	void slowInvalidationLinkStopsTheNearTier() {
+		try (ChaosProxy linkB = ChaosProxy.start("east-b", regions.get("east").port())) {
+			instance(true).run((a) -> instance(linkB.address(), true).run((b) -> {
+				Cache cacheA = ready(a);
+				Cache cacheB = ready(b);
+				NearCache nearB = near(b);
+				cacheA.put("k", "1");
+				await().atMost(Duration.ofSeconds(5)).until(() -> {
+					long hits = nearB.hits();
+					return "1".equals(cacheB.get("k").get()) && nearB.hits() > hits;
+				});
+				// Announcements would now reach B 600 ms late: longer than its silence window (400 ms),
+				// though messages keep flowing.
+				linkB.latency(Duration.ofMillis(300));
+				long slowed = System.nanoTime();
+				await().atMost(MAX_STALENESS).until(() -> nearB.flushes(NearFlushCause.CHANNEL_LOST) > 0 && !nearB.isLive());
+				System.out.printf("[figure] near tier stopped %d ms after its invalidation link became 600 ms slow (window %d ms)%n",
+						TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - slowed), HEARTBEAT.toMillis() * 4);
+				// Off for as long as the link stays slow, although messages keep arriving every interval.
+				await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> !nearB.isLive());
+				long hits = nearB.hits();
+				cacheB.get("k");
+				assertThat(nearB.hits()).as("no near hit while the link is slow").isEqualTo(hits);
+				linkB.pass();
+				await().atMost(Duration.ofSeconds(20)).until(() -> TestApplications.allUp(b.getBean(Regions.class)) && nearB.isLive());
+			}));
+		}
+	}
+
+	@Test
 	void anUnannouncedChangeIsNeverServedLongerThanMaxStaleness() {
 		// A keeps no near tier for the cache, so it announces nothing: as if every announcement were lost.
 		instance(false).run((a) -> instance(true).run((b) -> {
