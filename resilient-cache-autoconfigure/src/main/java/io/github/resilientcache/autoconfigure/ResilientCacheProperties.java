@@ -632,7 +632,8 @@ public class ResilientCacheProperties {
 
 		/**
 		 * How often each instance sends a heartbeat on every region's invalidation channel. A channel
-		 * silent for 4 intervals is lost: near entries of that region are flushed and not served.
+		 * silent for 4 intervals, or returning this instance's heartbeats later than that, is lost:
+		 * near entries of that region are flushed and not served.
 		 */
 		private Duration heartbeatInterval = Duration.ofMillis(250);
 
