@@ -346,12 +346,13 @@ class NearCacheTests {
 			start.countDown();
 			callers.forEach((caller) -> assertThat(caller.join()).isEqualTo("loaded"));
 			assertThat(loads).hasValue(1);
-			cacheB.get("c", () -> "again");
-			long hits = nearB.hits();
-			for (int i = 0; i < 10; i++) {
+			// The next reads fill the near tier and hit it (the first fill may be dropped by the
+			// announcement of the load's own write, when it arrives after that fill): never a load.
+			await().atMost(Duration.ofSeconds(5)).until(() -> {
+				long hits = nearB.hits();
 				assertThat(cacheB.get("c", () -> "again")).isEqualTo("loaded");
-			}
-			assertThat(nearB.hits()).isEqualTo(hits + 10);
+				return nearB.hits() > hits;
+			});
 			assertThat(loads).hasValue(1);
 		});
 	}
