@@ -12,7 +12,7 @@ const model = {
   regions: {},         // name -> {state, reason, since, breaker, failureRate, slowCallRate, journalDepth, local, server}
   order: [],           // region names, local first
   streamLive: false,
-  caches: {},          // name -> {hits, misses, failovers}
+  caches: {},          // name -> {hits, misses, failovers, nearHits}
   previousTotals: null,
   throughput: [],      // payments/s, one sample per poll
   p99: []              // recent p99 ms, one sample per poll
@@ -226,11 +226,14 @@ function renderCaches() {
   body.textContent = '';
   const totals = { hits: 0, misses: 0, failovers: 0 };
   for (const [name, cache] of Object.entries(model.caches).sort()) {
-    totals.hits += cache.hits;
+    // A near hit never reaches a region: it counts as a hit of the cache, shown in its own column too.
+    const nearHits = cache.nearHits || 0;
+    const hits = cache.hits + nearHits;
+    totals.hits += hits;
     totals.misses += cache.misses;
     totals.failovers += cache.failovers;
     const row = body.insertRow();
-    for (const value of [name, cache.hits, cache.misses, cache.failovers, ratio(cache.hits, cache.misses)]) {
+    for (const value of [name, hits, cache.misses, cache.failovers, ratio(hits, cache.misses), ratio(nearHits, cache.hits + cache.misses)]) {
       row.insertCell().textContent = value;
     }
   }

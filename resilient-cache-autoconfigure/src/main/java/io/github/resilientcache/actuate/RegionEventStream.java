@@ -16,6 +16,7 @@ import io.github.resilientcache.actuate.RegionDescriptors.RegionDescriptor;
 import io.github.resilientcache.cache.CacheStatistics;
 import io.github.resilientcache.cache.MultiRegionCacheManager;
 import io.github.resilientcache.fleet.FleetTelemetry;
+import io.github.resilientcache.cache.NearCache;
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionStateChange;
 import io.github.resilientcache.region.RegionStateChangedEvent;
@@ -218,7 +219,9 @@ public final class RegionEventStream implements ApplicationListener<RegionStateC
 		this.cacheManager.getCacheNames().stream().sorted().forEach((name) -> {
 			CacheStatistics statistics = this.cacheManager.getStatistics(name);
 			if (statistics != null) {
-				caches.put(name, new CacheTotals(statistics.totalHits(), statistics.totalMisses(), statistics.failovers()));
+				NearCache near = this.cacheManager.getNearCache(name);
+				caches.put(name, new CacheTotals(statistics.totalHits(), statistics.totalMisses(), statistics.failovers(),
+						(near != null) ? near.hits() : 0));
 			}
 		});
 		return new Rates(regions, caches);
@@ -333,11 +336,12 @@ public final class RegionEventStream implements ApplicationListener<RegionStateC
 
 	/**
 	 * Totals of one cache since start.
-	 * @param hits reads that found a value
+	 * @param hits reads a region answered with a value
 	 * @param misses reads that found nothing
 	 * @param failovers reads answered by another region than the local one
+	 * @param nearHits reads the near tier answered (no region asked), 0 without a near tier
 	 */
-	public record CacheTotals(long hits, long misses, long failovers) {
+	public record CacheTotals(long hits, long misses, long failovers, long nearHits) {
 	}
 
 }

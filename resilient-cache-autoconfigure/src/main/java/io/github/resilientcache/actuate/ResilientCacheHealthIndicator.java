@@ -1,8 +1,14 @@
 package io.github.resilientcache.actuate;
 
 import io.github.resilientcache.actuate.RegionDescriptors.ReconciliationDescriptor;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.github.resilientcache.cache.MultiRegionCacheManager;
+import io.github.resilientcache.cache.NearCache;
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.Regions;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -24,6 +30,8 @@ public final class ResilientCacheHealthIndicator implements HealthIndicator {
 
 	private final RegionDescriptors descriptors;
 
+	private volatile @Nullable MultiRegionCacheManager cacheManager;
+
 	/**
 	 * Creates the indicator.
 	 * @param descriptors what describes the regions
@@ -31,6 +39,17 @@ public final class ResilientCacheHealthIndicator implements HealthIndicator {
 	public ResilientCacheHealthIndicator(RegionDescriptors descriptors) {
 		Assert.notNull(descriptors, "'descriptors' must not be null");
 		this.descriptors = descriptors;
+	}
+
+	/**
+	 * Adds, per cache that keeps a near tier, whether it serves now ({@code live}: its invalidation
+	 * channel delivers) and how many entries it holds. A tier that is not live is no fault (reads go
+	 * to the regions), so it never changes the status.
+	 * @param cacheManager the cache manager
+	 */
+	public void describeNearCaches(MultiRegionCacheManager cacheManager) {
+		Assert.notNull(cacheManager, "'cacheManager' must not be null");
+		this.cacheManager = cacheManager;
 	}
 
 	@Override
@@ -42,6 +61,17 @@ public final class ResilientCacheHealthIndicator implements HealthIndicator {
 		ReconciliationDescriptor reconciliation = this.descriptors.lastReconciliation();
 		if (reconciliation != null) {
 			builder.withDetail("lastReconciliation", reconciliation);
+		}
+		MultiRegionCacheManager caches = this.cacheManager;
+		if (caches != null && caches.getNearInvalidations() != null) {
+			Map<String, Object> near = new TreeMap<>();
+			for (String name : caches.getCacheNames()) {
+				NearCache tier = caches.getNearCache(name);
+				if (tier != null) {
+					near.put(name, Map.of("live", tier.isLive(), "size", tier.size()));
+				}
+			}
+			builder.withDetail("nearCaches", near);
 		}
 		return builder.build();
 	}

@@ -2,6 +2,7 @@ package io.github.resilientcache.actuate;
 
 import io.github.resilientcache.cache.CacheStatistics;
 import io.github.resilientcache.cache.MultiRegionCacheManager;
+import io.github.resilientcache.cache.NearCache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -17,7 +18,7 @@ import org.springframework.util.Assert;
  * {@code cache.evictions}, tags {@code cache} and {@code cache.manager}) for the caches of a
  * {@link MultiRegionCacheManager}, so that dashboards built on them work unchanged. They are totals
  * over the regions, read from the same counters as the {@code resilient.cache.*} meters: a read no
- * region answered counts as a miss. There is no {@code cache.size}: a region's size is not known
+ * region answered counts as a miss, a near-tier hit counts as a hit (it is one, for the caller). There is no {@code cache.size}: a region's size is not known
  * without scanning it.
  */
 public final class ResilientCacheMeterBinderProvider implements CacheMeterBinderProvider<Cache> {
@@ -38,7 +39,7 @@ public final class ResilientCacheMeterBinderProvider implements CacheMeterBinder
 		// Only caches of this manager: another cache manager's cache may have the same name.
 		if (this.cacheManager.getCacheNames().contains(cache.getName()) && this.cacheManager.getCache(cache.getName()) == cache) {
 			CacheStatistics statistics = this.cacheManager.getStatistics(cache.getName());
-			return (statistics != null) ? new StandardCacheMeters(cache, statistics, tags) : null;
+			return (statistics != null) ? new StandardCacheMeters(cache, statistics, this.cacheManager.getNearCache(cache.getName()), tags) : null;
 		}
 		return null;
 	}
@@ -50,9 +51,12 @@ public final class ResilientCacheMeterBinderProvider implements CacheMeterBinder
 
 		private final CacheStatistics statistics;
 
-		StandardCacheMeters(Cache cache, CacheStatistics statistics, Iterable<Tag> tags) {
+		private final @Nullable NearCache near;
+
+		StandardCacheMeters(Cache cache, CacheStatistics statistics, @Nullable NearCache near, Iterable<Tag> tags) {
 			super(cache, cache.getName(), tags);
 			this.statistics = statistics;
+			this.near = near;
 		}
 
 		@Override
@@ -62,7 +66,8 @@ public final class ResilientCacheMeterBinderProvider implements CacheMeterBinder
 
 		@Override
 		protected long hitCount() {
-			return this.statistics.totalHits();
+			// A near miss reads a region, which counts it there: near hits are the only reads to add.
+			return this.statistics.totalHits() + ((this.near != null) ? this.near.hits() : 0);
 		}
 
 		@Override

@@ -68,6 +68,51 @@ public enum ResilientCacheMeters implements MeterDocumentation {
 			Tag.CACHE, Tag.OPERATION, Tag.REGION),
 
 	/**
+	 * Reads of a cache's near tier, by result.
+	 */
+	NEAR_GETS("resilient.cache.near.gets", Meter.Type.COUNTER,
+			"Reads of the near tier, by result: hit (served from memory, no network call) or miss (read from a region)", Tag.CACHE,
+			Tag.RESULT),
+
+	/**
+	 * Announcements of changed keys a near tier received.
+	 */
+	NEAR_INVALIDATIONS("resilient.cache.near.invalidations", Meter.Type.COUNTER,
+			"Announcements of changed keys the near tier received (from every region it listens to)", Tag.CACHE),
+
+	/**
+	 * Times a near tier dropped every entry, by cause.
+	 */
+	NEAR_FLUSHES("resilient.cache.near.flushes", Meter.Type.COUNTER,
+			"Times the near tier dropped every entry, by cause: channel-lost, channel-restored, region-state, failover or clear",
+			Tag.CACHE, Tag.CAUSE),
+
+	/**
+	 * Entries a near tier holds.
+	 */
+	NEAR_SIZE("resilient.cache.near.size", Meter.Type.GAUGE, "Entries the near tier holds (an estimate)", Tag.CACHE),
+
+	/**
+	 * Whether a near tier serves now.
+	 */
+	NEAR_LIVE("resilient.cache.near.live", Meter.Type.GAUGE,
+			"1 while the near tier serves (the invalidation channel of the region its reads follow delivers), else 0", Tag.CACHE),
+
+	/**
+	 * Time from a change in a region to its invalidation here.
+	 */
+	NEAR_INVALIDATION_LAG("resilient.cache.near.invalidation.lag", Meter.Type.TIMER,
+			"Time from a change in a region (the announcement's timestamp) to the drop of the near entry in this instance; "
+					+ "compares two clocks across hosts",
+			Tag.CACHE, Tag.REGION),
+
+	/**
+	 * Messages on the near-cache channel that were not announcements.
+	 */
+	NEAR_REJECTED("resilient.cache.near.rejected", Meter.Type.COUNTER,
+			"Messages on the near-cache channel that were not well-formed announcements (forged or foreign data), ignored"),
+
+	/**
 	 * State of a region as a number.
 	 */
 	REGION_STATE("resilient.region.state", Meter.Type.GAUGE, "State of a region: 0 UP, 1 RECOVERING, 2 OPEN, 3 OFFLINE",
@@ -242,7 +287,13 @@ public enum ResilientCacheMeters implements MeterDocumentation {
 		/**
 		 * Outcome of a write's acknowledgements: {@code met} or {@code shortfall}.
 		 */
-		OUTCOME("outcome");
+		OUTCOME("outcome"),
+
+		/**
+		 * Why a near tier was flushed: {@code channel-lost}, {@code channel-restored},
+		 * {@code region-state}, {@code failover} or {@code clear}.
+		 */
+		CAUSE("cause");
 
 		private final String key;
 

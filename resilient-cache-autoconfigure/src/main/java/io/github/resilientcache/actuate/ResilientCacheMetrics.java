@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.github.resilientcache.cache.CacheStatistics;
 import io.github.resilientcache.cache.MultiRegionCacheManager;
+import io.github.resilientcache.cache.NearCache;
+import io.github.resilientcache.cache.NearInvalidations;
 import io.github.resilientcache.recovery.ReconciliationCompletedEvent;
 import io.github.resilientcache.recovery.ReconciliationResult;
 import io.github.resilientcache.recovery.RegionReplayedEvent;
@@ -115,6 +117,10 @@ public final class ResilientCacheMetrics implements MeterBinder {
 		this.reconciliationTimers.add(Timer.builder(ResilientCacheMeters.RECONCILIATION_DURATION.getName())
 			.description(ResilientCacheMeters.RECONCILIATION_DURATION.getDescription())
 			.register(registry));
+		NearInvalidations near = this.cacheManager.getNearInvalidations();
+		if (near != null) {
+			NearCacheMeters.bindLag(registry, near);
+		}
 		// Caches are created on first use: bind the ones that exist and each one that appears later.
 		this.cacheManager.addCacheCreatedListener((name) -> bindCache(registry, name));
 		this.cacheManager.getCacheNames().forEach((name) -> bindCache(registry, name));
@@ -150,6 +156,10 @@ public final class ResilientCacheMetrics implements MeterBinder {
 		CacheStatistics statistics = this.cacheManager.getStatistics(name);
 		if (statistics != null) {
 			CacheMeters.bind(registry, name, statistics);
+		}
+		NearCache near = this.cacheManager.getNearCache(name);
+		if (near != null) {
+			NearCacheMeters.bind(registry, near);
 		}
 	}
 

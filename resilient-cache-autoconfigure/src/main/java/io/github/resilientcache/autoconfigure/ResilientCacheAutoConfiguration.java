@@ -143,15 +143,23 @@ public final class ResilientCacheAutoConfiguration {
 		return PropertiesCacheKeyring.of(properties.getCaches());
 	}
 
+	@Bean(destroyMethod = "close")
+	NearCacheSetup resilientCacheNearCaches(Regions regions, ResilientCacheProperties properties) {
+		return new NearCacheSetup(regions, properties);
+	}
+
 	@Bean
 	MultiRegionCacheManager cacheManager(Regions regions, Replicator replicator, ValueCodec codec, HybridLogicalClock clock,
 			ResilientCacheProperties properties, ObjectProvider<CacheOperationTimer> timer,
-			ObjectProvider<ObservationRegistry> observationRegistry) {
+			ObjectProvider<ObservationRegistry> observationRegistry, NearCacheSetup nearCaches) {
 		CacheSettings defaults = new CacheSettings(regions.keys().prefix(), properties.getDefaultTtl(), properties.getTombstoneTtl(),
 				properties.getOperationTimeout(), properties.getMaxValueSize().toBytes(), properties.isAllowNullValues())
 			.withReplication(properties.getReplication().getMode());
-		return new MultiRegionCacheManager(regions, replicator, codec, (name) -> settings(defaults, properties.getCaches().get(name)),
-				timer.getIfAvailable(() -> CacheOperationTimer.NONE), clock, observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+		MultiRegionCacheManager manager = new MultiRegionCacheManager(regions, replicator, codec,
+				(name) -> settings(defaults, properties.getCaches().get(name)), timer.getIfAvailable(() -> CacheOperationTimer.NONE), clock,
+				observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+		nearCaches.apply(manager);
+		return manager;
 	}
 
 	private static CacheSettings settings(CacheSettings defaults, ResilientCacheProperties.@Nullable Cache cache) {

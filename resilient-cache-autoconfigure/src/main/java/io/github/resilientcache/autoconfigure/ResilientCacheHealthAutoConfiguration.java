@@ -7,6 +7,7 @@ import io.github.resilientcache.recovery.RegionRecovery;
 import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.replication.ReplayJournal;
 
+import io.github.resilientcache.cache.MultiRegionCacheManager;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -31,8 +32,12 @@ public final class ResilientCacheHealthAutoConfiguration {
 	@ConditionalOnEnabledHealthIndicator("resilientcache")
 	@ConditionalOnMissingBean(name = "resilientCacheHealthIndicator")
 	ResilientCacheHealthIndicator resilientCacheHealthIndicator(Regions regions, ReplayJournal journal, ObjectProvider<FailbackProber> prober,
-			ObjectProvider<RegionRecovery> recovery, ObjectProvider<AntiEntropyReconciler> reconciler) {
-		return new ResilientCacheHealthIndicator(RegionDescriptorsFactory.create(regions, journal, prober, recovery, reconciler));
+			ObjectProvider<RegionRecovery> recovery, ObjectProvider<AntiEntropyReconciler> reconciler,
+			ObjectProvider<MultiRegionCacheManager> cacheManager) {
+		ResilientCacheHealthIndicator indicator = new ResilientCacheHealthIndicator(
+				RegionDescriptorsFactory.create(regions, journal, prober, recovery, reconciler));
+		cacheManager.ifAvailable(indicator::describeNearCaches);
+		return indicator;
 	}
 
 }

@@ -113,6 +113,12 @@ public class ResilientCacheProperties {
 		return this.fleet;
 	}
 
+	private final NearCache nearCache = new NearCache();
+
+	public NearCache getNearCache() {
+		return this.nearCache;
+	}
+
 	public Coordination getCoordination() {
 		return this.coordination;
 	}
@@ -607,6 +613,12 @@ public class ResilientCacheProperties {
 		 */
 		private final KeyProtection keyProtection = new KeyProtection();
 
+		private final CacheNearCache nearCache = new CacheNearCache();
+
+		public CacheNearCache getNearCache() {
+			return this.nearCache;
+		}
+
 		public @Nullable Duration getTtl() {
 			return this.ttl;
 		}
@@ -637,6 +649,102 @@ public class ResilientCacheProperties {
 
 		public KeyProtection getKeyProtection() {
 			return this.keyProtection;
+		}
+
+	}
+
+	/**
+	 * Defaults of the near caches (in-process tiers) of the caches that enable one.
+	 */
+	public static class NearCache {
+
+		/**
+		 * Most entries a cache's near tier holds in memory.
+		 */
+		private long maxSize = 10_000;
+
+		/**
+		 * Longest time a near entry is served after it was read from a region, whatever else
+		 * happens (lost announcements included): the hard bound on staleness.
+		 */
+		private Duration maxStaleness = Duration.ofSeconds(5);
+
+		/**
+		 * How often each instance sends a heartbeat on every region's invalidation channel. A channel
+		 * silent for 4 intervals, or returning this instance's heartbeats later than that, is lost:
+		 * near entries of that region are flushed and not served.
+		 */
+		private Duration heartbeatInterval = Duration.ofMillis(250);
+
+		public long getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(long maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public Duration getMaxStaleness() {
+			return this.maxStaleness;
+		}
+
+		public void setMaxStaleness(Duration maxStaleness) {
+			this.maxStaleness = maxStaleness;
+		}
+
+		public Duration getHeartbeatInterval() {
+			return this.heartbeatInterval;
+		}
+
+		public void setHeartbeatInterval(Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
+		}
+
+	}
+
+	/**
+	 * The near cache of one cache.
+	 */
+	public static class CacheNearCache {
+
+		/**
+		 * Whether the cache keeps a near tier (decoded values in this instance's memory, invalidated
+		 * by the regions' announcements).
+		 */
+		private boolean enabled;
+
+		/**
+		 * Most entries of this cache's near tier. Defaults to near-cache.max-size.
+		 */
+		private @Nullable Long maxSize;
+
+		/**
+		 * Longest time a near entry of this cache is served. Defaults to near-cache.max-staleness.
+		 */
+		private @Nullable Duration maxStaleness;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Long getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(@Nullable Long maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public @Nullable Duration getMaxStaleness() {
+			return this.maxStaleness;
+		}
+
+		public void setMaxStaleness(@Nullable Duration maxStaleness) {
+			this.maxStaleness = maxStaleness;
 		}
 
 	}

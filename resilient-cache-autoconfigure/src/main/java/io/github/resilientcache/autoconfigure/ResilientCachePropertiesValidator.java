@@ -83,6 +83,7 @@ final class ResilientCachePropertiesValidator {
 				positive("caches." + name + ".timeout", cache.getTimeout());
 			}
 		});
+		nearCache(properties);
 		ResilientCacheProperties.CircuitBreaker breaker = properties.getCircuitBreaker();
 		percentage("circuit-breaker.failure-rate-threshold", breaker.getFailureRateThreshold());
 		percentage("circuit-breaker.slow-call-rate-threshold", breaker.getSlowCallRateThreshold());
@@ -306,6 +307,30 @@ final class ResilientCachePropertiesValidator {
 
 	private static InvalidConfigurationPropertyValueException invalid(String property, String value, String reason) {
 		return new InvalidConfigurationPropertyValueException(PREFIX + property, value, reason);
+	}
+
+	private static void nearCache(ResilientCacheProperties properties) {
+		ResilientCacheProperties.NearCache defaults = properties.getNearCache();
+		nearCacheBounds("near-cache", defaults.getMaxSize(), defaults.getMaxStaleness());
+		positive("near-cache.heartbeat-interval", defaults.getHeartbeatInterval());
+		properties.getCaches().forEach((name, cache) -> {
+			ResilientCacheProperties.CacheNearCache near = cache.getNearCache();
+			long maxSize = (near.getMaxSize() != null) ? near.getMaxSize() : defaults.getMaxSize();
+			Duration maxStaleness = (near.getMaxStaleness() != null) ? near.getMaxStaleness() : defaults.getMaxStaleness();
+			nearCacheBounds("caches." + name + ".near-cache", maxSize, maxStaleness);
+			if (near.isEnabled() && defaults.getHeartbeatInterval().multipliedBy(4).compareTo(maxStaleness) >= 0) {
+				throw invalid("near-cache.heartbeat-interval", defaults.getHeartbeatInterval().toString(),
+						"A lost invalidation channel is found after 4 heartbeat intervals, which must be shorter than caches." + name
+								+ ".near-cache.max-staleness (" + maxStaleness + "): lower the interval or raise max-staleness.");
+			}
+		});
+	}
+
+	private static void nearCacheBounds(String group, long maxSize, Duration maxStaleness) {
+		if (maxSize < 1) {
+			throw invalid(group + ".max-size", Long.toString(maxSize), "Use at least 1 entry (or leave the near cache disabled).");
+		}
+		positive(group + ".max-staleness", maxStaleness);
 	}
 
 }

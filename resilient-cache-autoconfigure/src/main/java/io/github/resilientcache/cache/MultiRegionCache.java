@@ -67,6 +67,9 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 
 	private final Set<Class<?>> unencodableTypes = ConcurrentHashMap.newKeySet();
 
+	/** The near tier, {@code null} when the cache keeps none: then no near code runs at all. */
+	private @Nullable NearCache near;
+
 	MultiRegionCache(String name, CacheSettings settings, ReadRouter router, Replicator replicator, HybridLogicalClock clock,
 			ValueCodec codec, CacheOperationTimer timer) {
 		super(settings.allowNullValues());
@@ -100,18 +103,47 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 		return this.settings;
 	}
 
+	/**
+	 * Puts a near tier in front of the regions; called once, before the cache is handed out.
+	 * @param near the tier
+	 */
+	void useNearCache(NearCache near) {
+		this.near = near;
+	}
+
+	@Nullable NearCache nearCache() {
+		return this.near;
+	}
+
+	/**
+	 * Drops a key from the near tier once a write of this instance completed (whatever its outcome:
+	 * a timed-out write may still land), so that this instance reads its own writes.
+	 */
+	private <T> CompletableFuture<T> nearInvalidated(String redisKey, CompletableFuture<T> write) {
+		NearCache current = this.near;
+		return (current != null) ? write.whenComplete((result, ex) -> current.invalidateLocal(redisKey)) : write;
+	}
+
 	// Reads
 
 	@Override
 	protected @Nullable Object lookup(Object key) {
 		String redisKey = this.keys.redisKey(key);
+		NearCache.Ticket ticket = null;
+		if (this.near != null) {
+			Object cached = this.near.get(redisKey);
+			if (cached != null) {
+				return cached;
+			}
+			ticket = this.near.ticket(redisKey);
+		}
 		long start = System.nanoTime();
 		long deadline = start + this.settings.timeoutNanos();
 		for (int i = next(redisKey, 0, deadline); i >= 0; i = next(redisKey, i + 1, deadline)) {
 			Region region = this.router.order().get(i);
 			try {
 				byte[] raw = region.call((store) -> store.get(redisKey), region.attemptNanos(deadline - System.nanoTime()));
-				return decodeTimed(i, region, redisKey, raw, deadline);
+				return decodeTimed(i, region, redisKey, raw, deadline, ticket);
 			}
 			catch (RegionFailureException ex) {
 				if (readFailed(i, region, redisKey, ex, deadline)) {
@@ -125,6 +157,10 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 	@Override
 	public @Nullable CompletableFuture<?> retrieve(Object key) {
 		String redisKey = this.keys.redisKey(key);
+		Object cached = (this.near != null) ? this.near.get(redisKey) : null;
+		if (cached != null) {
+			return CompletableFuture.completedFuture(isAllowNullValues() ? toValueWrapper(cached) : fromStoreValue(cached));
+		}
 		return readAsync(redisKey, 0, System.nanoTime() + this.settings.timeoutNanos())
 			.thenApply((stored) -> (stored != null) ? (isAllowNullValues() ? toValueWrapper(stored) : fromStoreValue(stored)) : null);
 	}
@@ -133,10 +169,14 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 	@Override
 	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
 		String redisKey = this.keys.redisKey(key);
+		Object cached = (this.near != null) ? this.near.get(redisKey) : null;
+		if (cached != null) {
+			return CompletableFuture.completedFuture((T) fromStoreValue(cached));
+		}
 		return readAsync(redisKey, 0, System.nanoTime() + this.settings.timeoutNanos()).thenCompose((stored) -> (stored != null)
 				? CompletableFuture.completedFuture((T) fromStoreValue(stored))
 				: this.loads.loadAsync(redisKey,
-						() -> readAsync(redisKey, 0, System.nanoTime() + this.settings.timeoutNanos()).thenApply(this::toValueWrapper), valueLoader, (value) -> writeValue(redisKey, value)));
+						() -> readAsync(redisKey, 0, System.nanoTime() + this.settings.timeoutNanos()).thenApply(this::toValueWrapper), valueLoader, (value) -> nearInvalidated(redisKey, writeValue(redisKey, value))));
 	}
 
 	/**
@@ -144,6 +184,10 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 	 * order ({@link #next}), the same outcomes ({@link #decodeTimed}, {@link #readFailed}).
 	 */
 	private CompletableFuture<@Nullable Object> readAsync(String redisKey, int from, long deadline) {
+		return readAsync(redisKey, from, deadline, (this.near != null) ? this.near.ticket(redisKey) : null);
+	}
+
+	private CompletableFuture<@Nullable Object> readAsync(String redisKey, int from, long deadline, NearCache.@Nullable Ticket ticket) {
 		int i = next(redisKey, from, deadline);
 		if (i < 0) {
 			return CompletableFuture.completedFuture(unavailable(deadline));
@@ -152,12 +196,12 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 		return region.callAsync((store) -> store.get(redisKey), region.attemptNanos(deadline - System.nanoTime()))
 			.handle((raw, ex) -> {
 				if (ex == null) {
-					return CompletableFuture.completedFuture(decodeTimed(i, region, redisKey, raw, deadline));
+					return CompletableFuture.completedFuture(decodeTimed(i, region, redisKey, raw, deadline, ticket));
 				}
 				RegionFailureException failure = (Region.unwrap(ex) instanceof RegionFailureException regionFailure) ? regionFailure
 						: new RegionFailureException(region.name(), Region.describe(Region.unwrap(ex)), ex);
 				return readFailed(i, region, redisKey, failure, deadline) ? CompletableFuture.<@Nullable Object>completedFuture(null)
-						: readAsync(redisKey, i + 1, deadline);
+						: readAsync(redisKey, i + 1, deadline, ticket);
 			})
 			.thenCompose(Function.identity());
 	}
@@ -200,8 +244,9 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 		return null;
 	}
 
-	private @Nullable Object decodeTimed(int index, Region region, String redisKey, byte @Nullable [] raw, long deadline) {
-		Object value = decode(index, region, redisKey, raw);
+	private @Nullable Object decodeTimed(int index, Region region, String redisKey, byte @Nullable [] raw, long deadline,
+			NearCache.@Nullable Ticket ticket) {
+		Object value = decode(index, region, redisKey, raw, ticket);
 		recordSince(Operation.GET, region.name(), deadline - this.settings.timeoutNanos());
 		return value;
 	}
@@ -219,7 +264,7 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 	 * Turns what a region returned into a store value: {@code null} for a miss, a tombstone or an
 	 * undecodable entry (which is evicted: a poison entry is not a region failure).
 	 */
-	private @Nullable Object decode(int index, Region region, String redisKey, byte @Nullable [] raw) {
+	private @Nullable Object decode(int index, Region region, String redisKey, byte @Nullable [] raw, NearCache.@Nullable Ticket ticket) {
 		try {
 			StoredEntry entry = StoredEntry.fromBytes(raw);
 			if (entry == null || !entry.isPresent()) {
@@ -229,6 +274,9 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 			this.clock.observe(entry.version().stamp());
 			Object value = (entry.kind() == StoredEntry.Kind.NULL) ? NullValue.INSTANCE : this.codec.decode(entry.payload());
 			this.statistics.hit(index);
+			if (ticket != null && this.near != null) {
+				this.near.fill(ticket, redisKey, index, entry.version().sortKey(), value);
+			}
 			return value;
 		}
 		catch (RuntimeException ex) {
@@ -259,7 +307,8 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 	@Override
 	public void put(Object key, @Nullable Object value) {
 		long start = System.nanoTime();
-		recordWrite(Operation.PUT, await(writeValue(this.keys.redisKey(key), value)), start);
+		String redisKey = this.keys.redisKey(key);
+		recordWrite(Operation.PUT, await(nearInvalidated(redisKey, writeValue(redisKey, value))), start);
 	}
 
 	@Override
@@ -275,7 +324,7 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 		Write<RegionStore.IfAbsentOutcome> write = new Write<>(redisKey, entry.version(),
 				(store) -> store.writeIfAbsent(redisKey, encoded, entry.version()),
 				(outcome) -> (outcome.version() != null) ? (store) -> store.write(redisKey, encoded, outcome.version()) : null);
-		WriteResult<RegionStore.IfAbsentOutcome> result = await(replicate(write));
+		WriteResult<RegionStore.IfAbsentOutcome> result = await(nearInvalidated(redisKey, replicate(write)));
 		recordWrite(Operation.PUT, result, start);
 		if (result == null || !result.taken() || result.value() == null) {
 			return null;
@@ -284,20 +333,22 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 		if (result.value().version() != null) {
 			this.clock.observe(result.value().version().stamp());
 		}
-		Object existing = decode(result.region(), this.router.order().get(result.region()), redisKey, result.value().existing());
+		Object existing = decode(result.region(), this.router.order().get(result.region()), redisKey, result.value().existing(), null);
 		return (existing != null) ? toValueWrapper(existing) : null;
 	}
 
 	@Override
 	public void evict(Object key) {
 		long start = System.nanoTime();
-		recordWrite(Operation.EVICT, await(evictKey(this.keys.redisKey(key))), start);
+		String redisKey = this.keys.redisKey(key);
+		recordWrite(Operation.EVICT, await(nearInvalidated(redisKey, evictKey(redisKey))), start);
 	}
 
 	@Override
 	public boolean evictIfPresent(Object key) {
 		long start = System.nanoTime();
-		WriteResult<RegionStore.WriteOutcome> result = await(evictKey(this.keys.redisKey(key)));
+		String redisKey = this.keys.redisKey(key);
+		WriteResult<RegionStore.WriteOutcome> result = await(nearInvalidated(redisKey, evictKey(redisKey)));
 		recordWrite(Operation.EVICT, result, start);
 		return result != null && result.taken() && result.value() != null && result.value().wasPresent();
 	}
@@ -316,7 +367,9 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 	private @Nullable WriteResult<Long> clearAll() {
 		String pattern = this.keys.pattern();
 		long start = System.nanoTime();
-		WriteResult<Long> result = await(replicate(Write.everywhere(ReplayJournal.clearMarker(pattern), (store) -> store.deleteByPattern(pattern))));
+		CompletableFuture<WriteResult<Long>> clear = replicate(Write.everywhere(ReplayJournal.clearMarker(pattern), (store) -> store.deleteByPattern(pattern)));
+		NearCache current = this.near;
+		WriteResult<Long> result = await((current != null) ? clear.whenComplete((done, ex) -> current.flush(NearFlushCause.CLEAR)) : clear);
 		recordWrite(Operation.CLEAR, result, start);
 		return result;
 	}

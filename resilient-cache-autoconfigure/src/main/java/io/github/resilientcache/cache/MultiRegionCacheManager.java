@@ -53,6 +53,10 @@ public class MultiRegionCacheManager implements CacheManager {
 
 	private volatile Function<String, CacheProtection> protections = (name) -> CacheProtection.NONE;
 
+	private volatile @Nullable NearInvalidations nearInvalidations;
+
+	private volatile Function<String, @Nullable NearCacheSettings> nearSettings = (name) -> null;
+
 	/**
 	 * Creates the manager.
 	 * @param regions the regions
@@ -119,6 +123,12 @@ public class MultiRegionCacheManager implements CacheManager {
 		CacheSettings settings = this.settings.apply(name).withProtection(this.protections.apply(name));
 		MultiRegionCache created = new MultiRegionCache(name, settings, this.router, this.replicator, this.clock,
 				settings.protection().codec(this.codec), this.timer);
+		NearInvalidations invalidations = this.nearInvalidations;
+		NearCacheSettings near = (invalidations != null) ? this.nearSettings.apply(name) : null;
+		if (invalidations != null && near != null) {
+			List<io.github.resilientcache.region.Region> order = this.router.order();
+			created.useNearCache(new NearCache(name, near, invalidations, (index) -> order.get(index).isServing()));
+		}
 		// Exposed first: a listener told of the cache below finds it in both maps.
 		Cache exposedCache = (this.observations != null) ? new ObservedCache(created, this.observations) : created;
 		cache = this.exposed.putIfAbsent(name, exposedCache);
@@ -126,6 +136,10 @@ public class MultiRegionCacheManager implements CacheManager {
 			return cache;
 		}
 		this.caches.put(name, created);
+		NearCache nearCache = created.nearCache();
+		if (invalidations != null && nearCache != null) {
+			invalidations.register(nearCache);
+		}
 		// Outside any lock of the map: a listener may read the manager (its statistics) freely.
 		this.cacheCreatedListeners.forEach((listener) -> listener.accept(name));
 		return exposedCache;
@@ -139,6 +153,37 @@ public class MultiRegionCacheManager implements CacheManager {
 	public void setProtections(Function<String, CacheProtection> protections) {
 		Assert.notNull(protections, "'protections' must not be null");
 		this.protections = protections;
+	}
+
+	/**
+	 * Puts a near tier in front of the caches that have near-cache settings, before the first cache
+	 * is created (caches already created keep theirs).
+	 * @param invalidations the instance's listener of announcements
+	 * @param settings the near-cache settings of each cache name, {@code null} for none
+	 */
+	public void setNearCaches(NearInvalidations invalidations, Function<String, @Nullable NearCacheSettings> settings) {
+		Assert.notNull(invalidations, "'invalidations' must not be null");
+		Assert.notNull(settings, "'settings' must not be null");
+		this.nearSettings = settings;
+		this.nearInvalidations = invalidations;
+	}
+
+	/**
+	 * The listener of near-cache announcements, {@code null} when no cache keeps a near tier.
+	 * @return the listener
+	 */
+	public @Nullable NearInvalidations getNearInvalidations() {
+		return this.nearInvalidations;
+	}
+
+	/**
+	 * The near tier of a cache, {@code null} if it keeps none or was never used.
+	 * @param name the cache name
+	 * @return its near tier
+	 */
+	public @Nullable NearCache getNearCache(String name) {
+		MultiRegionCache cache = this.caches.get(name);
+		return (cache != null) ? cache.nearCache() : null;
 	}
 
 	/**

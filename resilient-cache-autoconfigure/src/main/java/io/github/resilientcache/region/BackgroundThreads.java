@@ -28,7 +28,10 @@ import org.apache.commons.logging.LogFactory;
  * <li>{@code resilient-cache-fleet}: fleet snapshots, the fleet's view, the leader's lease and
  * incidents ({@code resilient-cache.fleet.enabled} only);</li>
  * <li>{@code resilient-cache-fleet-actions}: recovery actions (bounded queue of 64), never on a
- * request's or Redis client's thread.</li>
+ * request's or Redis client's thread;</li>
+ * <li>{@code resilient-cache-near} and {@code resilient-cache-near-<region>}: near-cache heartbeats and
+ * silence checks, and each region's subscription (only
+ * when a cache enables a near tier).</li>
  * </ul>
  * Regions are bulkheads: no thread is shared between two regions' recoveries, connections or events.
  */

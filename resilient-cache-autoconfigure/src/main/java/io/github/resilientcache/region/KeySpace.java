@@ -20,6 +20,7 @@ import org.springframework.util.Assert;
  * &lt;prefix&gt;:fleet-snapshots        the stream of instances' connectivity snapshots
  * &lt;prefix&gt;:fleet-leader           the lease of the fleet's leader instance
  * &lt;prefix&gt;:fleet-incident:{&lt;region&gt;} the fleet's open incident of a region (held in another region)
+ * &lt;prefix&gt;:near-invalidations     the channel of changes of near-cached entries
  * </pre>
  * The prefix and cache names hold no {@code :}, glob or hash-tag characters, so that a cache's
  * pattern matches its own entries only, and an entry key parses back to exactly one cache.
@@ -193,6 +194,15 @@ public final class KeySpace {
 
 	public String fleetIncidentKey(String region) {
 		return this.prefix + ":fleet-incident:{" + region + "}";
+	}
+
+	/**
+	 * The channel on which a region announces changes of the entries of caches that keep a near
+	 * tier, and on which instances send heartbeats.
+	 * @return the channel
+	 */
+	public String nearChannel() {
+		return this.prefix + ":near-invalidations";
 	}
 
 }

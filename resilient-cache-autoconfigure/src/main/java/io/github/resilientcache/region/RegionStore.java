@@ -15,6 +15,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -26,6 +27,7 @@ import org.redisson.api.RScriptAsync;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisNoScriptException;
 import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.client.codec.StringCodec;
 
 /**
  * The entry operations of one region, each one round trip on Redisson's async API. Writes are
@@ -46,6 +48,20 @@ public final class RegionStore {
 			    if x ~= y then return x > y end
 			  end
 			  return #a > #b
+			end
+			""";
+
+	/**
+	 * Announces a change of KEYS[1] to near caches on channel {@code ch} (nothing when it is empty:
+	 * no cache of the key keeps a near tier): {@code K<server time in microseconds>\n<version>\n<key>},
+	 * an empty version for a delete. In the same script as the change, so that no change is made
+	 * without its announcement.
+	 */
+	private static final String ANNOUNCE = """
+			local function announce(ch, version)
+			  if ch == nil or ch == '' then return end
+			  local t = redis.call('TIME')
+			  redis.call('PUBLISH', ch, 'K' .. t[1] .. string.format('%06d', tonumber(t[2])) .. '\\n' .. version .. '\\n' .. KEYS[1])
 			end
 			""";
 
@@ -82,6 +98,7 @@ public final class RegionStore {
 			  local ttl = tonumber(ARGV[3])
 			  local entry = ARGV[1] .. version .. '\\n' .. ARGV[2]
 			  if ttl > 0 then redis.call('SET', KEYS[1], entry, 'PX', ttl) else redis.call('SET', KEYS[1], entry) end
+			  announce(ARGV[6], version)
 			end
 			""";
 
@@ -110,7 +127,7 @@ public final class RegionStore {
 	 * Idempotent: when the key already holds the same entry (a client retry of this write, or the
 	 * same value written again) it is kept with its version. Returns {flags + 2 + present, version}.
 	 */
-	private static final String CAUSAL_SET = NOT_OLDER + NEXT_STAMP + READ_CURRENT + """
+	private static final String CAUSAL_SET = NOT_OLDER + NEXT_STAMP + ANNOUNCE + READ_CURRENT + """
 			if curversion and string.sub(cur, 1, 1) == ARGV[1] and string.sub(cur, curnl + 1) == ARGV[2] then
 			  return {flags + 2 + present, curversion}
 			end
@@ -126,7 +143,7 @@ public final class RegionStore {
 	 * Replication, replay and repair: stores the entry with exactly the version ARGV[4] unless the
 	 * key holds the same or a newer trusted version. Returns {flags + applied * 2 + present, version}.
 	 */
-	private static final String CONDITIONAL_SET = NOT_OLDER + READ_CURRENT + """
+	private static final String CONDITIONAL_SET = NOT_OLDER + ANNOUNCE + READ_CURRENT + """
 			if curversion and not_older(curversion, ARGV[4]) then return {flags + present, curversion} end
 			store(ARGV[4])
 			return {flags + 2 + present, ARGV[4]}
@@ -136,7 +153,7 @@ public final class RegionStore {
 	 * Stores the entry unless the key holds a value (returned as {0, value}); after a tombstone, with
 	 * a version past it, as for a causal write. Returns {flags + 2, version} when stored.
 	 */
-	private static final String SET_IF_ABSENT = NOT_OLDER + NEXT_STAMP + READ_CURRENT + """
+	private static final String SET_IF_ABSENT = NOT_OLDER + NEXT_STAMP + ANNOUNCE + READ_CURRENT + """
 			if present == 1 then return {flags, cur} end
 			local version = ARGV[4]
 			if curversion and not_older(curversion, version) then
@@ -150,7 +167,7 @@ public final class RegionStore {
 	 * Deletes KEYS[1] unless it holds an entry with a trusted version newer than ARGV[1]: the repair
 	 * of a write no region took, or of a key no healthy region holds any more. Returns 1 if deleted.
 	 */
-	private static final String DELETE_UNLESS_NEWER = NOT_OLDER + """
+	private static final String DELETE_UNLESS_NEWER = NOT_OLDER + ANNOUNCE + """
 			local cur = redis.pcall('GET', KEYS[1])
 			if not cur then return 0 end
 			if type(cur) == 'string' then
@@ -160,7 +177,9 @@ public final class RegionStore {
 			    if not_older(ARGV[2], string.sub(v, 1, 16)) and not_older(v, ARGV[1]) and v ~= ARGV[1] then return 0 end
 			  end
 			end
-			return redis.call('UNLINK', KEYS[1])
+			local deleted = redis.call('UNLINK', KEYS[1])
+			announce(ARGV[3], '')
+			return deleted
 			""";
 
 	/**
@@ -175,8 +194,12 @@ public final class RegionStore {
 	/**
 	 * Deletes KEYS[1] only if it still holds ARGV[1] (a byte-exact comparison).
 	 */
-	private static final String DELETE_IF_SAME = """
-			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+	private static final String DELETE_IF_SAME = ANNOUNCE + """
+			if redis.call('GET', KEYS[1]) == ARGV[1] then
+			  local deleted = redis.call('DEL', KEYS[1])
+			  announce(ARGV[2], '')
+			  return deleted
+			end
 			return 0
 			""";
 
@@ -306,6 +329,11 @@ public final class RegionStore {
 	/** The SHA-1 of each script sent in batches, computed once. */
 	private final Map<String, String> shas = new ConcurrentHashMap<>();
 
+	private static final byte[] NO_CHANNEL = new byte[0];
+
+	/** Where changes of keys of near-cached caches are announced; nothing is announced until set. */
+	private volatile @Nullable NearAnnouncements announcements;
+
 	/**
 	 * Creates the store of a region.
 	 * @param client the region's client
@@ -318,6 +346,45 @@ public final class RegionStore {
 		this.maxTrustedStamp = maxTrustedStamp;
 		this.cluster = client.getConfig().isClusterConfig();
 	}
+
+	/**
+	 * Announces every change of the keys near caches hold, in the same script as the change where
+	 * there is one (single-key writes and deletes), right after it for bulk copies and clears.
+	 * Keys of other caches cost nothing: no PUBLISH, no extra argument.
+	 * @param channel the channel, from {@link KeySpace#nearChannel()}
+	 * @param announced whether a Redis key belongs to a cache that keeps a near tier
+	 */
+	public void announceChanges(String channel, Predicate<String> announced) {
+		this.announcements = new NearAnnouncements(utf8(channel), channel, announced);
+	}
+
+	private byte[] channelFor(String key) {
+		NearAnnouncements current = this.announcements;
+		return (current != null && current.announced().test(key)) ? current.channel() : NO_CHANNEL;
+	}
+
+	/**
+	 * Announces changes made without a script per key (bulk copies and deletes), pipelined, after
+	 * they were made. Nothing is computed when no cache keeps a near tier.
+	 * @param keys the Redis keys changed
+	 * @param version the new version of a key, an empty one for a delete
+	 */
+	private CompletionStage<Void> announceAll(java.util.Collection<String> keys, java.util.function.Function<String, String> version) {
+		NearAnnouncements current = this.announcements;
+		if (current == null) {
+			return CompletableFuture.completedFuture(null);
+		}
+		RBatch batch = null;
+		for (String key : keys) {
+			if (current.announced().test(key)) {
+				batch = (batch != null) ? batch : this.client.createBatch(BatchOptions.defaults());
+				batch.getTopic(current.name(), StringCodec.INSTANCE)
+					.publishAsync(NearAnnouncements.keyMessage(System.currentTimeMillis() * 1000, version.apply(key), key));
+			}
+		}
+		return (batch != null) ? batch.executeAsync().thenApply((result) -> null) : CompletableFuture.completedFuture(null);
+	}
+
 
 	/**
 	 * Reads the raw entry of a key.
@@ -413,13 +480,13 @@ public final class RegionStore {
 	 */
 	public CompletionStage<Boolean> deleteUnlessNewer(String key, Version version) {
 		CompletionStage<Long> result = this.script.evalAsync(key, RScript.Mode.READ_WRITE, DELETE_UNLESS_NEWER, RScript.ReturnType.LONG,
-				List.of(key), utf8(version.sortKey()), utf8(hex(this.maxTrustedStamp.getAsLong())));
+				List.of(key), utf8(version.sortKey()), utf8(hex(this.maxTrustedStamp.getAsLong())), channelFor(key));
 		return result.thenApply((deleted) -> deleted > 0);
 	}
 
 	private CompletionStage<List<Object>> eval(String key, String script, EncodedEntry encoded, Version version) {
 		return this.script.evalAsync(key, RScript.Mode.READ_WRITE, script, RScript.ReturnType.LIST, List.of(key), encoded.kind, encoded.payload,
-				encoded.ttl, utf8(version.sortKey()), utf8(hex(this.maxTrustedStamp.getAsLong())));
+				encoded.ttl, utf8(version.sortKey()), utf8(hex(this.maxTrustedStamp.getAsLong())), channelFor(key));
 	}
 
 	private static byte[] utf8(String text) {
@@ -440,7 +507,7 @@ public final class RegionStore {
 	 */
 	public CompletionStage<Long> deleteIfSame(String key, byte[] expected) {
 		return this.script.evalAsync(key, RScript.Mode.READ_WRITE, DELETE_IF_SAME, RScript.ReturnType.LONG, List.of(key),
-				new Object[] { expected });
+				expected, channelFor(key));
 	}
 
 	/**
@@ -521,7 +588,10 @@ public final class RegionStore {
 			});
 			long written = absent.size() - existing.size();
 			return writeExisting(existing).thenApply((applied) -> written + applied);
-		});
+		}).thenCompose((count) -> announceAll(absent.keySet(), (key) -> {
+			Version version = entries.get(key).version();
+			return (version != null) ? version.sortKey() : "";
+		}).thenApply((done) -> count));
 	}
 
 	private CompletableFuture<Long> writeExisting(Map<String, RawEntry> entries) {
@@ -573,13 +643,15 @@ public final class RegionStore {
 		if (!this.cluster) {
 			CompletionStage<Long> deleted = this.script.evalAsync(keys.get(0), RScript.Mode.READ_WRITE, DELETE_ALL_UNLESS_NEWER,
 					RScript.ReturnType.LONG, new ArrayList<>(keys), versionText, maxTrusted);
-			return deleted.toCompletableFuture();
+			// Announced after the deletes, for every key asked (a key kept as newer loses at most its
+			// near copy, which the next read fills again).
+			return deleted.thenCompose((count) -> announceAll(keys, (key) -> "").thenApply((done) -> count)).toCompletableFuture();
 		}
 		return inBatch(DELETE_UNLESS_NEWER, (batchScript, sha) -> {
 			List<CompletableFuture<Long>> deletes = new ArrayList<>(keys.size());
 			for (String key : keys) {
 				deletes.add(batchScript.<Long>evalShaAsync(key, RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LONG, List.of(key),
-						versionText, maxTrusted).toCompletableFuture());
+						versionText, maxTrusted, channelFor(key)).toCompletableFuture());
 			}
 			return () -> deletes.stream().filter((delete) -> delete.join() > 0).count();
 		});
@@ -683,7 +755,15 @@ public final class RegionStore {
 	 * @return the number of keys deleted
 	 */
 	public CompletionStage<Long> deleteByPattern(String pattern) {
-		return this.client.getKeys().unlinkByPatternAsync(pattern);
+		CompletionStage<Long> deleted = this.client.getKeys().unlinkByPatternAsync(pattern);
+		NearAnnouncements current = this.announcements;
+		if (current == null) {
+			return deleted;
+		}
+		// After the deletes, never before: a near cache that refilled in between is flushed again.
+		return deleted.thenCompose((count) -> this.client.getTopic(current.name(), StringCodec.INSTANCE)
+			.publishAsync(NearAnnouncements.clearMessage(System.currentTimeMillis() * 1000, pattern))
+			.thenApply((receivers) -> count));
 	}
 
 	/**

@@ -48,8 +48,10 @@ class ResilientCacheMetricsTests {
 
 	@Test
 	void everyDocumentedMeterIsRegisteredWithItsTypeAndTags() {
-		// A cache at the quorum level, for the meter only such caches have.
-		this.runner.withPropertyValues("resilient-cache.caches.accounts.replication=quorum").run((context) -> {
+		// A cache at the quorum level, for the meter only such caches have, with a near tier, so that
+		// its meters are there too.
+		this.runner.withPropertyValues("resilient-cache.caches.accounts.replication=quorum",
+				"resilient-cache.caches.accounts.near-cache.enabled=true").run((context) -> {
 			AccountService service = context.getBean(AccountService.class);
 			service.find("m1");
 			service.find("m1");
@@ -57,6 +59,8 @@ class ResilientCacheMetricsTests {
 			service.blockCard("m1");
 			context.getBean(AntiEntropyReconciler.class).reconcileNow();
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			// The invalidation lag is recorded once the write's announcement came back.
+			await().atMost(Duration.ofSeconds(10)).until(() -> registry.find(ResilientCacheMeters.NEAR_INVALIDATION_LAG.getName()).timer() != null);
 			for (ResilientCacheMeters documented : ResilientCacheMeters.values()) {
 				Collection<Meter> meters = registry.find(documented.getName()).meters();
 				assertThat(meters).as(documented.getName()).isNotEmpty();

@@ -38,7 +38,7 @@ public class CacheBenchmark {
 	/** Keys read by the get-hit benchmarks, written before each trial. */
 	static final int KEYS = 1024;
 
-	@Param({ "starter-1", "starter-2-async", "starter-2-sync", "redisson", "redisson-nottl", "spring-data-redis" })
+	@Param({ "starter-1", "starter-2-async", "starter-2-sync", "starter-2-near", "redisson", "redisson-nottl", "spring-data-redis" })
 	public String contender;
 
 	private ConfigurableApplicationContext context;

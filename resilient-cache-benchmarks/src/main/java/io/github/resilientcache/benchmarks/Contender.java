@@ -64,6 +64,9 @@ enum Contender {
 
 	STARTER_TWO_SYNC("starter-2-sync", "resilient-cache, 2 regions, sync replication"),
 
+	/** The starter with the near tier on the benchmark's cache: a hit makes no network call. */
+	STARTER_NEAR("starter-2-near", "resilient-cache, 2 regions, async replication, near cache"),
+
 	/** The baseline of every ratio: Redisson's own Spring cache manager, with a TTL (an RMapCache). */
 	REDISSON("redisson", "RedissonSpringCacheManager, TTL 10 min (RMapCache)"),
 
@@ -94,7 +97,7 @@ enum Contender {
 	}
 
 	boolean isStarter() {
-		return this == STARTER_ONE_REGION || this == STARTER_TWO_ASYNC || this == STARTER_TWO_SYNC;
+		return this == STARTER_ONE_REGION || this == STARTER_TWO_ASYNC || this == STARTER_TWO_SYNC || this == STARTER_NEAR;
 	}
 
 	static Contender of(String id) {
@@ -135,7 +138,7 @@ enum Contender {
 				"benchmark.command-timeout-ms=" + plainTimeout.toMillis(), "logging.level.root=WARN"));
 		sources.add(ServiceConfiguration.class);
 		switch (this) {
-			case STARTER_ONE_REGION, STARTER_TWO_ASYNC, STARTER_TWO_SYNC -> {
+			case STARTER_ONE_REGION, STARTER_TWO_ASYNC, STARTER_TWO_SYNC, STARTER_NEAR -> {
 				sources.add(StarterConfiguration.class);
 				properties.add("resilient-cache.regions.east.address=" + servers.east());
 				if (this != STARTER_ONE_REGION) {
@@ -146,6 +149,9 @@ enum Contender {
 				properties.add("resilient-cache.reconciliation.enabled=false");
 				properties.add("resilient-cache.codec.allowed-packages=" + Account.class.getPackageName());
 				properties.add("resilient-cache.replication.mode=" + (this == STARTER_TWO_SYNC ? "sync" : "async"));
+				if (this == STARTER_NEAR) {
+					properties.add("resilient-cache.caches.accounts.near-cache.enabled=true");
+				}
 			}
 			case REDISSON, REDISSON_NO_TTL -> sources.add(RedissonConfiguration.class);
 			case SPRING_DATA_REDIS -> sources.add(SpringDataRedisConfiguration.class);
