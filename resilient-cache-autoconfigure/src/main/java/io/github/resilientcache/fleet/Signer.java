@@ -1,13 +1,9 @@
 package io.github.resilientcache.fleet;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
+import io.github.resilientcache.region.Hmac;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,14 +56,8 @@ final class Signer {
 	}
 
 	private static String hmac(String body, byte[] secret) {
-		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-			return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("HmacSHA256 is not available", ex);
-		}
+		return Hmac.sha256Hex(secret, body);
 	}
+
 
 }

@@ -1,14 +1,10 @@
 package io.github.resilientcache.recovery;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
+import io.github.resilientcache.region.Hmac;
 import io.github.resilientcache.region.RegionState;
 import org.jspecify.annotations.Nullable;
 
@@ -73,15 +69,9 @@ record StatusMessage(String region, RegionState from, RegionState to, String ins
 	}
 
 	private static String sign(String body, byte[] secret) {
-		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-			return HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("HmacSHA256 is not available", ex);
-		}
+		return Hmac.sha256Hex(secret, body);
 	}
+
 
 	private static @Nullable RegionState state(String name) {
 		for (RegionState state : RegionState.values()) {
