@@ -55,7 +55,7 @@ final class Pipeline<R, V> {
 		if (tryAcquire()) {
 			return sendSingle(request);
 		}
-		Pending<R, V> pending = new Pending<>(request, new CompletableFuture<>());
+		Pending<R, V> pending = new Pending<>(request, new Queued<>());
 		this.queue.add(pending);
 		// The reads on the wire may all have completed between the check and the add.
 		if (tryAcquire()) {
@@ -93,7 +93,10 @@ final class Pipeline<R, V> {
 		while (true) {
 			List<Pending<R, V>> batch = new ArrayList<>();
 			for (Pending<R, V> pending; batch.size() < MAX_BATCH && (pending = this.queue.poll()) != null;) {
-				batch.add(pending);
+				// A caller that stopped waiting (its deadline passed, it cancelled) is not sent at all.
+				if (!pending.result.isDone()) {
+					batch.add(pending);
+				}
 			}
 			if (!batch.isEmpty()) {
 				sendBatch(batch);
@@ -158,7 +161,16 @@ final class Pipeline<R, V> {
 		return this.queue.size();
 	}
 
-	private record Pending<R, V>(R request, CompletableFuture<V> result) {
+	private record Pending<R, V>(R request, Queued<V> result) {
+	}
+
+	/**
+	 * The answer to a command that waited in the queue: cancelling it before its batch leaves
+	 * keeps the command from being sent at all.
+	 * @param <V> what the command answers
+	 */
+	static final class Queued<V> extends CompletableFuture<V> {
+
 	}
 
 }

@@ -67,6 +67,23 @@ class PipelineTests {
 	}
 
 	@Test
+	void aQueuedCommandWhoseCallerStoppedWaitingIsNeverSent() {
+		this.pipeline.submit("a");
+		CompletableFuture<String> abandoned = this.pipeline.submit("b").toCompletableFuture();
+		CompletableFuture<String> waiting = this.pipeline.submit("c").toCompletableFuture();
+		CompletableFuture<String> alsoAbandoned = this.pipeline.submit("d").toCompletableFuture();
+		abandoned.cancel(false);
+		alsoAbandoned.cancel(false);
+
+		this.singles.get(0).complete("A");
+
+		assertThat(this.batches).isEmpty();
+		assertThat(this.singles).as("the one caller still waiting is sent alone").hasSize(2);
+		this.singles.get(1).complete("C");
+		assertThat(waiting).isCompletedWithValue("C");
+	}
+
+	@Test
 	void aFailedBatchFailsEachOfItsCommandsAndFreesTheWire() {
 		this.pipeline.submit("a");
 		CompletableFuture<String> b = this.pipeline.submit("b").toCompletableFuture();

@@ -28,14 +28,14 @@ public final class Benchmarks {
 				Path output = Path.of(System.getProperty("benchmark.output", "target/benchmarks"));
 				FailoverResult.redraw(output.resolve("benchmarks-failover.csv"), output.resolve("benchmarks-failover.png"));
 			}
-			case "replay" -> ReplayRateBenchmark.run(quick ? 2_000 : 100_000);
+			case "replay" -> ReplayRateBenchmark.run(quick ? 2_000 : 100_000, quick ? 1 : 3);
 			case "write" -> VersionedWriteBenchmark.run(quick);
 			case "recovery" -> RecoveryBenchmark.run(quick ? 2_000 : 100_000, quick ? 1 : 5);
 			case "encryption" -> EncryptionBenchmark.run(quick);
 			case "all" -> {
 				interleaved();
 				failover(quick);
-				ReplayRateBenchmark.run(quick ? 2_000 : 100_000);
+				ReplayRateBenchmark.run(quick ? 2_000 : 100_000, quick ? 1 : 3);
 				VersionedWriteBenchmark.run(quick);
 				RecoveryBenchmark.run(quick ? 2_000 : 100_000, quick ? 1 : 5);
 				EncryptionBenchmark.run(quick);

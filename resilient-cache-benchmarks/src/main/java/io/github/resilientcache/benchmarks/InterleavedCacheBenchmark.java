@@ -132,8 +132,10 @@ final class InterleavedCacheBenchmark {
 	 * @param allocatedBytes bytes allocated by the measuring threads
 	 * @param errors calls that threw
 	 * @param cpuSeconds CPU time of this JVM and both Redis servers during the window
+	 * @param serverCpuSeconds the part of it both Redis servers used
 	 */
-	record Window(long calls, double seconds, long p50Nanos, long p99Nanos, long allocatedBytes, long errors, double cpuSeconds) {
+	record Window(long calls, double seconds, long p50Nanos, long p99Nanos, long allocatedBytes, long errors, double cpuSeconds,
+			double serverCpuSeconds) {
 
 		double callsPerSecond() {
 			return this.calls / this.seconds;
@@ -183,11 +185,12 @@ final class InterleavedCacheBenchmark {
 	 * @param bytesPerCall allocation per call, median of the rounds
 	 * @param cpuMicrosPerCall CPU time of this JVM and both Redis servers per call, over all rounds
 	 * (the JVM's idle contenders add a little to every contender alike)
+	 * @param serverCpuMicrosPerCall the part of it both Redis servers used
 	 * @param errors calls that threw, over all rounds
 	 * @param incident what the starter did besides serving during the rounds, if anything
 	 */
 	record Cell(Contender contender, Operation operation, int threads, Spread throughput, Spread p50, Spread p99, double callsPerSecond,
-			double p50Micros, double p99Micros, double bytesPerCall, double cpuMicrosPerCall, long errors, @Nullable String incident) {
+			double p50Micros, double p99Micros, double bytesPerCall, double cpuMicrosPerCall, double serverCpuMicrosPerCall, long errors, @Nullable String incident) {
 	}
 
 	/**
@@ -258,6 +261,7 @@ final class InterleavedCacheBenchmark {
 					ratios(own, base, (w) -> w.p50Nanos()), ratios(own, base, (w) -> w.p99Nanos()),
 					median(own, Window::callsPerSecond), median(own, (w) -> w.p50Nanos() / 1e3), median(own, (w) -> w.p99Nanos() / 1e3),
 					median(own, Window::bytesPerCall), own.stream().mapToDouble(Window::cpuSeconds).sum() * 1e6 / own.stream().mapToLong(Window::calls).sum(),
+					own.stream().mapToDouble(Window::serverCpuSeconds).sum() * 1e6 / own.stream().mapToLong(Window::calls).sum(),
 					own.stream().mapToLong(Window::errors).sum(), subjects.get(contender).incident()));
 		}
 		return cells;
@@ -352,6 +356,7 @@ final class InterleavedCacheBenchmark {
 			}
 			ready.await();
 			double cpuBefore = cpu();
+			double serverCpuBefore = serverCpu();
 			long start = System.nanoTime();
 			go.countDown();
 			TimeUnit.MILLISECONDS.sleep(millis);
@@ -371,6 +376,7 @@ final class InterleavedCacheBenchmark {
 			}
 			double seconds = (System.nanoTime() - start) / 1e9;
 			double cpuSeconds = cpu() - cpuBefore;
+			double serverCpuSeconds = serverCpu() - serverCpuBefore;
 			long[] latencies = new long[samples];
 			int at = 0;
 			for (Worker worker : workers) {
@@ -378,11 +384,15 @@ final class InterleavedCacheBenchmark {
 				at += worker.samples;
 			}
 			Arrays.sort(latencies);
-			return new Window(calls, seconds, percentile(latencies, 0.50), percentile(latencies, 0.99), allocated, errors, cpuSeconds);
+			return new Window(calls, seconds, percentile(latencies, 0.50), percentile(latencies, 0.99), allocated, errors, cpuSeconds, serverCpuSeconds);
 		}
 
 		private double cpu() {
-			double seconds = CpuTime.ofThisProcess();
+			return CpuTime.ofThisProcess() + serverCpu();
+		}
+
+		private double serverCpu() {
+			double seconds = 0;
 			for (long pid : this.serverPids) {
 				seconds += CpuTime.of(pid);
 			}
@@ -598,9 +608,9 @@ final class InterleavedCacheBenchmark {
 			}
 			out.append('\n');
 		}
-		out.append("\n#### CPU per call (this JVM and both Redis servers, all rounds), microseconds, and its ratio to ")
+		out.append("\n#### CPU per call (this JVM and both Redis servers, all rounds), microseconds: total (ratio to ")
 			.append(settings.baseline().id())
-			.append("\n\n| contender |");
+			.append(") and the servers' part\n\n| contender |");
 		columns.forEach((column) -> out.append(' ').append(column).append(" |"));
 		out.append("\n|---|");
 		columns.forEach((column) -> out.append("---|"));
@@ -609,9 +619,10 @@ final class InterleavedCacheBenchmark {
 			out.append("| ").append(contender.id()).append(" |");
 			for (int threads : settings.threads()) {
 				for (Operation operation : settings.operations()) {
-					double own = result.cell(contender, operation, threads).cpuMicrosPerCall();
+					Cell cell = result.cell(contender, operation, threads);
 					double base = result.cell(settings.baseline(), operation, threads).cpuMicrosPerCall();
-					out.append(String.format(Locale.ROOT, " %.0f (%.2f) |", own, own / base));
+					out.append(String.format(Locale.ROOT, " %.0f (%.2f), servers %.0f |", cell.cpuMicrosPerCall(), cell.cpuMicrosPerCall() / base,
+							cell.serverCpuMicrosPerCall()));
 				}
 			}
 			out.append('\n');
