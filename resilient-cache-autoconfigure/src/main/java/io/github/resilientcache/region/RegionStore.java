@@ -146,6 +146,15 @@ public final class RegionStore {
 			return {flags + 2 + present, ARGV[4]}
 			""";
 
+	/** {@link #CAUSAL_SET} for many keys of one node in one call (see {@link #forEachKey}). */
+	private static final String CAUSAL_SET_ALL = forEachKey(CAUSAL_SET);
+
+	/** {@link #CONDITIONAL_SET} for many keys of one node in one call (see {@link #forEachKey}). */
+	private static final String CONDITIONAL_SET_ALL = forEachKey(CONDITIONAL_SET);
+
+	/** Arguments per key of the entry write scripts: kind, payload, ttl, version, max trusted stamp, channel. */
+	private static final int ENTRY_WRITE_ARGS = 6;
+
 	/**
 	 * Stores the entry unless the key holds a value (returned as {0, value}); after a tombstone, with
 	 * a version past it, as for a causal write. Returns {flags + 2, version} when stored.
@@ -523,8 +532,61 @@ public final class RegionStore {
 				encoded.ttl, utf8(version.sortKey()), utf8(hex(this.maxTrustedStamp.getAsLong())), channelFor(key));
 	}
 
+	/**
+	 * Turns a single-key entry write script into one that runs it for every key it is given: key i
+	 * is KEYS[i] and its arguments are ARGV[(i - 1) * 6 + 1] to ARGV[i * 6], in the single-key
+	 * script's order. Returns the single-key results flattened, two items per key. Only where every
+	 * key lives on one server (a single server or a Sentinel primary); a Cluster pipelines the
+	 * single-key script instead.
+	 * @param script the single-key script, which reads KEYS[1] and ARGV
+	 * @return the script for many keys
+	 */
+	private static String forEachKey(String script) {
+		String body = script.replace("KEYS[1]", "k").replace("ARGV[", "a[");
+		return "local function one(k, a)\n" + body + "\nend\n" + """
+				local out = {}
+				for i = 1, #KEYS do
+				  local a = {}
+				  for j = 1, %d do a[j] = ARGV[(i - 1) * %d + j] end
+				  local r = one(KEYS[i], a)
+				  out[#out + 1] = r[1]
+				  out[#out + 1] = r[2]
+				end
+				return out
+				""".formatted(ENTRY_WRITE_ARGS, ENTRY_WRITE_ARGS);
+	}
+
 	/** Script calls of one script for several keys, pipelined (see {@link #inBatch}). */
 	private CompletableFuture<List<List<Object>>> evalAll(String script, List<EntryWrite> writes) {
+		if (!this.cluster) {
+			// One script call for all of them: every key lives on this one server.
+			byte[] maxTrusted = utf8(hex(this.maxTrustedStamp.getAsLong()));
+			List<Object> keys = new ArrayList<>(writes.size());
+			Object[] args = new Object[writes.size() * ENTRY_WRITE_ARGS];
+			int at = 0;
+			for (EntryWrite write : writes) {
+				keys.add(write.key());
+				args[at++] = write.encoded().kind;
+				args[at++] = write.encoded().payload;
+				args[at++] = write.encoded().ttl;
+				args[at++] = utf8(write.version().sortKey());
+				args[at++] = maxTrusted;
+				args[at++] = channelFor(write.key());
+			}
+			String all = script.equals(CAUSAL_SET) ? CAUSAL_SET_ALL : CONDITIONAL_SET_ALL;
+			CompletionStage<List<Object>> flat = this.script.evalAsync(writes.get(0).key(), RScript.Mode.READ_WRITE, all, RScript.ReturnType.LIST, keys,
+					args);
+			return flat.toCompletableFuture().thenApply((results) -> {
+				List<List<Object>> perKey = new ArrayList<>(writes.size());
+				for (int i = 0; i + 1 < results.size(); i += 2) {
+					perKey.add(results.subList(i, i + 2));
+				}
+				if (perKey.size() != writes.size()) {
+					throw new IllegalStateException("The write script answered " + perKey.size() + " results for " + writes.size() + " keys");
+				}
+				return perKey;
+			});
+		}
 		return inBatch(script, (batchScript, sha) -> {
 			byte[] maxTrusted = utf8(hex(this.maxTrustedStamp.getAsLong()));
 			List<CompletableFuture<List<Object>>> results = new ArrayList<>(writes.size());

@@ -449,7 +449,7 @@ class RegionStoreTests {
 		String stats = (String) redis().command("INFO", "commandstats");
 		assertThat(ConcurrentEntryCalls.calls(stats, "mget")).as("reads that found the wire busy left as MGET").isPositive();
 		assertThat(ConcurrentEntryCalls.calls(stats, "evalsha") + ConcurrentEntryCalls.calls(stats, "eval"))
-			.as("fewer script calls than writes would mean some were lost").isGreaterThanOrEqualTo(keys.size() * 2L);
+			.as("writes that found the wire busy left together, one script call for many keys").isLessThan(keys.size() * 2L);
 	}
 
 	@Test
