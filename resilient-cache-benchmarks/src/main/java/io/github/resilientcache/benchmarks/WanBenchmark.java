@@ -132,6 +132,7 @@ final class WanBenchmark {
 						: new String[0];
 				for (Setup setup : settings.setups()) {
 					List<String> properties = new ArrayList<>(List.of(probe));
+					properties.addAll(starterProperties());
 					RedisServers servers = wan;
 					Contender contender = Contender.STARTER_TWO_ASYNC;
 					switch (setup) {
@@ -317,6 +318,16 @@ final class WanBenchmark {
 			result.put(setup, reads);
 		}
 		return result;
+	}
+
+	/**
+	 * Settings given to every starter of the WAN and peak benchmarks, e.g. to try a remote region's
+	 * pool or timeout: {@code -Dbenchmark.starter.properties=resilient-cache.regions.west.timeout=500ms,...}.
+	 * @return the properties
+	 */
+	static List<String> starterProperties() {
+		String given = System.getProperty("benchmark.starter.properties", "");
+		return Arrays.stream(given.split(",")).map(String::trim).filter((property) -> !property.isEmpty()).toList();
 	}
 
 	/** Starts operations at most one per millisecond. */
