@@ -127,7 +127,7 @@ final class PeakBenchmark {
 			try {
 				for (Variant variant : VARIANTS) {
 					contexts.add(variant.contender().start(servers, Contender.ErrorHandling.DEFAULT, AccountLookup.millis(1),
-							variant.contender().isStarter() ? WanBenchmark.starterProperties().toArray(String[]::new) : new String[0]));
+							variant.contender().isStarter() ? WanBenchmark.starterProperties(List.of("west")).toArray(String[]::new) : new String[0]));
 				}
 				for (int i = 0; i < VARIANTS.size(); i++) {
 					ConfigurableApplicationContext context = contexts.get(i);

@@ -1,5 +1,6 @@
 package io.github.resilientcache.benchmarks;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -236,21 +237,31 @@ final class PeakResult {
 		XYChart starter = chart("starter: most replications to west in flight, deepest journal of west, per second", "count", xTitle);
 		List<SecondRow> all = timeline();
 		boolean offeredDrawn = false;
+		// One colour per variant in every panel.
+		Color[] colours = { new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x9467bd), new Color(0x2ca02c) };
+		int index = 0;
 		for (Timeline timeline : this.timelines) {
+			Color colour = colours[index++ % colours.length];
 			List<SecondRow> rows = all.stream().filter((r) -> r.variant().equals(timeline.variant())).toList();
 			double[] x = rows.stream().mapToDouble(SecondRow::second).toArray();
 			latency.addSeries(timeline.variant(), x, rows.stream().mapToDouble((r) -> Double.isNaN(r.p99()) ? 0.01 : Math.max(0.01, r.p99())).toArray())
-				.setMarker(SeriesMarkers.NONE);
+				.setMarker(SeriesMarkers.NONE)
+				.setLineColor(colour);
 			if (!offeredDrawn) {
-				served.addSeries("offered", x, rows.stream().mapToDouble(SecondRow::offered).toArray()).setMarker(SeriesMarkers.NONE);
+				served.addSeries("offered", x, rows.stream().mapToDouble(SecondRow::offered).toArray())
+					.setMarker(SeriesMarkers.NONE)
+					.setLineColor(Color.LIGHT_GRAY)
+					.setLineWidth(4);
 				offeredDrawn = true;
 			}
-			served.addSeries(timeline.variant(), x, rows.stream().mapToDouble(SecondRow::served).toArray()).setMarker(SeriesMarkers.NONE);
+			served.addSeries(timeline.variant(), x, rows.stream().mapToDouble(SecondRow::served).toArray()).setMarker(SeriesMarkers.NONE).setLineColor(colour);
 			if (timeline.starter() != null) {
 				starter.addSeries("replication in flight", x, rows.stream().mapToDouble((r) -> (r.starter() != null) ? r.starter().inFlight() : 0).toArray())
-					.setMarker(SeriesMarkers.NONE);
+					.setMarker(SeriesMarkers.NONE)
+					.setLineColor(colour);
 				starter.addSeries("journal depth", x, rows.stream().mapToDouble((r) -> (r.starter() != null) ? r.starter().journalDepth() : 0).toArray())
-					.setMarker(SeriesMarkers.NONE);
+					.setMarker(SeriesMarkers.NONE)
+					.setLineColor(Color.RED);
 			}
 		}
 		for (XYChart chart : List.of(latency, served, starter)) {
@@ -265,7 +276,7 @@ final class PeakResult {
 	private static XYChart chart(String title, String yTitle, String xTitle) {
 		XYChart chart = new XYChartBuilder().width(1100).height(360).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
 		chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-		chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+		chart.getStyler().setChartBackgroundColor(Color.WHITE);
 		chart.getStyler().setPlotGridLinesVisible(true);
 		return chart;
 	}

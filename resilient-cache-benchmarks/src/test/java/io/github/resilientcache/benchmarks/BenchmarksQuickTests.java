@@ -67,7 +67,8 @@ class BenchmarksQuickTests {
 			.allSatisfy((row) -> assertThat(row.samples()).isPositive());
 		assertThat(wan.rttMillis()).isPositive();
 		assertThat(wan.lags()).extracting(WanResult.Distribution::name)
-			.containsExactly("starter-2-async -> west", "starter-3-async -> west", "starter-3-async -> south");
+			.satisfiesExactly((name) -> assertThat(name).startsWith("starter-2-async -> west"),
+					(name) -> assertThat(name).startsWith("starter-3-async -> west"), (name) -> assertThat(name).startsWith("starter-3-async -> south"));
 		assertThat(wan.lags()).allSatisfy((lag) -> assertThat(lag.samples()).isPositive());
 		assertThat(wan.failoverReads()).hasSize(2).allSatisfy((reads) -> assertThat(reads.samples()).isPositive());
 	}
