@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionState;
 import io.github.resilientcache.region.Regions;
@@ -113,8 +114,10 @@ final class PeakBenchmark {
 	 * @param region the region
 	 * @param to its new state
 	 * @param reason why (for a breaker, the rates it saw)
+	 * @param failureThreshold the breaker's failure-rate threshold, percent
+	 * @param slowThreshold the breaker's slow-call-rate threshold, percent
 	 */
-	record Change(long atMillis, String region, RegionState to, String reason) {
+	record Change(long atMillis, String region, RegionState to, String reason, float failureThreshold, float slowThreshold) {
 
 	}
 
@@ -258,8 +261,9 @@ final class PeakBenchmark {
 
 		void start(long startNanos) {
 			for (Region region : this.regions.all()) {
+				CircuitBreakerConfig config = region.circuitBreaker().getCircuitBreakerConfig();
 				region.addStateListener((change) -> this.changes.add(new Change(FailoverBenchmark.millisSince(startNanos), region.name(), change.to(),
-						change.reason())));
+						change.reason(), config.getFailureRateThreshold(), config.getSlowCallRateThreshold())));
 			}
 			this.thread = new Thread(() -> sample(startNanos), "peak-monitor");
 			this.thread.setDaemon(true);

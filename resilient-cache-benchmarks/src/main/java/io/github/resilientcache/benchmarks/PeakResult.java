@@ -196,15 +196,43 @@ final class PeakResult {
 		for (Change change : changes) {
 			lines.add(String.format(Locale.ROOT, "region %s -> %s at t=%,d ms (%s): %s", change.region(), change.to(), change.atMillis(),
 					this.settings.phaseAt((int) (change.atMillis() / 1000)).label, change.reason()));
-			if (change.to() == io.github.resilientcache.region.RegionState.OPEN) {
-				lines.add(change.reason().contains("slow-call rate 0%")
-						? "  the breaker counted failed calls (command timeouts under load): raise resilient-cache.regions." + change.region()
-								+ ".timeout (default 200ms), or resilient-cache.circuit-breaker.minimum-number-of-calls / sliding-window-size"
-						: "  the breaker counted slow calls: raise resilient-cache.circuit-breaker.slow-call-duration-threshold (default 150ms) "
-								+ "or slow-call-rate-threshold (default 80%)");
+			if (change.to() == io.github.resilientcache.region.RegionState.OPEN && change.reason().startsWith("circuit breaker opened")) {
+				lines.add("  " + advice(change));
 			}
 		}
 		return lines;
+	}
+
+	/**
+	 * What a user would change, from the rates the breaker saw against its thresholds.
+	 */
+	static String advice(Change change) {
+		float failures = rate(change.reason(), "failure rate ");
+		float slow = rate(change.reason(), "slow-call rate ");
+		List<String> advice = new ArrayList<>();
+		if (failures >= change.failureThreshold()) {
+			advice.add(String.format(Locale.ROOT, "failed calls %.0f%% >= %.0f%% (command timeouts of a starved client): raise "
+					+ "resilient-cache.regions.%s.timeout (default 200ms)", failures, change.failureThreshold(), change.region()));
+		}
+		if (slow >= change.slowThreshold()) {
+			advice.add(String.format(Locale.ROOT, "slow calls %.0f%% >= %.0f%%: raise resilient-cache.circuit-breaker.slow-call-duration-threshold "
+					+ "(default 150ms) or slow-call-rate-threshold", slow, change.slowThreshold()));
+		}
+		return advice.isEmpty() ? "the breaker's rates were not kept with the change" : "the breaker saw " + String.join("; ", advice);
+	}
+
+	private static float rate(String reason, String label) {
+		int at = reason.indexOf(label);
+		if (at < 0) {
+			return -1;
+		}
+		int end = reason.indexOf('%', at);
+		try {
+			return Float.parseFloat(reason.substring(at + label.length(), end));
+		}
+		catch (RuntimeException ex) {
+			return -1;
+		}
 	}
 
 	void writeCsv(Path file) throws IOException {

@@ -15,9 +15,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
+import io.github.resilientcache.region.KeySpace;
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionState;
 import io.github.resilientcache.region.Regions;
+import io.github.resilientcache.replication.ReplayJournal;
 import io.github.resilientcache.replication.Replicator;
 import io.github.resilientcache.test.ChaosProxy;
 import io.github.resilientcache.test.EmbeddedRedis;
@@ -44,7 +46,7 @@ import static org.awaitility.Awaitility.await;
  */
 final class WanBenchmark {
 
-	/** Keys read by the get-hit rounds, written once by every setup while warming up. */
+	/** Keys read by the get-hit rounds (at most), written once by every setup while warming up. */
 	static final int HIT_KEYS = 200;
 
 	private WanBenchmark() {
@@ -64,13 +66,17 @@ final class WanBenchmark {
 	 */
 	record Settings(Duration delay, int rounds, int ops, int allOps, int warmupOps, int lagSamples, int failoverReads, boolean quick) {
 
+		int hitKeys() {
+			return Math.min(HIT_KEYS, this.ops);
+		}
+
 		List<Setup> setups() {
 			return Arrays.stream(Setup.values()).filter((setup) -> !this.quick || setup != Setup.TWO_ASYNC_LAN).toList();
 		}
 
 		static Settings of(boolean quick) {
 			Duration delay = Duration.ofMillis(Long.getLong("benchmark.wan.delay-ms", 15));
-			return quick ? new Settings(delay, 2, 100, 8, 200, 20, 20, true) : new Settings(delay, 8, 500, 60, 1_500, 300, 300, false);
+			return quick ? new Settings(delay, 2, 50, 5, 50, 10, 10, true) : new Settings(delay, 8, 500, 60, 1_500, 300, 300, false);
 		}
 
 	}
@@ -158,19 +164,19 @@ final class WanBenchmark {
 				stage.set("warm-up");
 				for (Setup setup : settings.setups()) {
 					Pacer pacer = new Pacer();
-					for (int i = 0; i < HIT_KEYS; i++) {
+					for (int i = 0; i < settings.hitKeys(); i++) {
 						pacer.next();
 						cache(contexts.get(setup)).put(hitKey(i), Account.of(hitKey(i)));
 					}
-					measure(setup, contexts.get(setup), settings.warmupOps(), (setup == Setup.TWO_ALL) ? settings.warmupOps() / 10 : settings.warmupOps(),
-							"warmup", misses);
+					int warmupWrites = (setup == Setup.TWO_ALL) ? Math.max(1, settings.warmupOps() / 10) : settings.warmupOps();
+					measure(setup, contexts.get(setup), settings.hitKeys(), settings.warmupOps(), warmupWrites, "warmup", misses);
 				}
 				contexts.values().forEach(WanBenchmark::awaitRegionsUp);
 				Map<Setup, Map<Op, List<long[]>>> rounds = new EnumMap<>(Setup.class);
 				for (int round = 0; round < settings.rounds(); round++) {
 					stage.set("round " + (round + 1));
 					for (Setup setup : settings.setups()) {
-						Map<Op, long[]> measured = measure(setup, contexts.get(setup), settings.ops(),
+						Map<Op, long[]> measured = measure(setup, contexts.get(setup), settings.hitKeys(), settings.ops(),
 								(setup == Setup.TWO_ALL) ? settings.allOps() : settings.ops(), "r" + round, misses);
 						measured.forEach((op, latencies) -> rounds.computeIfAbsent(setup, (s) -> new EnumMap<>(Op.class))
 							.computeIfAbsent(op, (o) -> new ArrayList<>())
@@ -202,14 +208,14 @@ final class WanBenchmark {
 	 * WAN (64 connections / 30 ms = about 2,100 writes/s), journal the excess and open the remote
 	 * region's breaker, which is a throughput limit, not the latency measured here.
 	 */
-	private static Map<Op, long[]> measure(Setup setup, ConfigurableApplicationContext context, int ops, int writeOps, String tag,
+	private static Map<Op, long[]> measure(Setup setup, ConfigurableApplicationContext context, int hitKeys, int ops, int writeOps, String tag,
 			LongAdder misses) {
 		Cache cache = cache(context);
 		Pacer pacer = new Pacer();
 		Map<Op, long[]> result = new EnumMap<>(Op.class);
 		long[] gets = new long[ops];
 		for (int i = 0; i < ops; i++) {
-			String key = hitKey(i % HIT_KEYS);
+			String key = hitKey(i % hitKeys);
 			pacer.next();
 			long start = System.nanoTime();
 			Cache.ValueWrapper value = cache.get(key);
@@ -321,14 +327,20 @@ final class WanBenchmark {
 				return local.state() == RegionState.OPEN;
 			});
 			long[] reads = new long[settings.failoverReads()];
+			boolean diagnosed = false;
 			for (int i = 0; i < reads.length; i++) {
 				long start = System.nanoTime();
-				Cache.ValueWrapper value = cache.get(hitKey(i % HIT_KEYS));
+				Cache.ValueWrapper value = cache.get(hitKey(i % settings.hitKeys()));
 				reads[i] = System.nanoTime() - start;
 				if (value == null) {
-					if (misses.sum() == 0) {
-						System.out.println("[benchmark] a failover read of " + setup.id + " missed; regions: " + contexts.get(setup).getBean(Regions.class)
-							.all().stream().map((r) -> r.name() + " " + r.state() + " (" + r.stateReason() + ")").toList());
+					if (!diagnosed) {
+						// Why no region served it: its state, or a write of the key it missed (then it serves no read of that key).
+						diagnosed = true;
+						ConfigurableApplicationContext context = contexts.get(setup);
+						String redisKey = context.getBean(KeySpace.class).entryPrefix("accounts") + hitKey(i % settings.hitKeys());
+						ReplayJournal journal = context.getBean(ReplayJournal.class);
+						System.out.println("[benchmark] a failover read of " + setup.id + " missed; regions: " + context.getBean(Regions.class).all().stream()
+							.map((r) -> r.name() + " " + r.state() + ((journal.isPending(r, redisKey)) ? " (missed a write of the key)" : "")).toList());
 					}
 					misses.increment();
 				}
