@@ -7,7 +7,7 @@ import java.util.Locale;
 /**
  * Entry point of the benchmarks: {@code ./mvnw -pl resilient-cache-benchmarks exec:exec -Dbenchmark=NAME}
  * with NAME {@code cache} (the hot path in interleaved rounds: the headline figures), {@code cache-jmh} (the
- * same operations under JMH, for latency distributions and {@code -prof gc}), {@code failover}, {@code replay}, {@code write}, {@code recovery}, {@code encryption} or {@code all}; add
+ * same operations under JMH, for latency distributions and {@code -prof gc}), {@code failover}, {@code replay}, {@code write}, {@code recovery}, {@code encryption}, {@code wan}, {@code peak} or {@code all}; add
  * {@code -Dbenchmark.quick=true} for one short iteration of each (what CI runs). Each benchmark starts
  * its own embedded Redis servers and prints its figures next to a baseline measured in the same run.
  */
@@ -32,6 +32,8 @@ public final class Benchmarks {
 			case "write" -> VersionedWriteBenchmark.run(quick);
 			case "recovery" -> RecoveryBenchmark.run(quick ? 2_000 : 100_000, quick ? 1 : 5);
 			case "encryption" -> EncryptionBenchmark.run(quick);
+			case "wan" -> WanBenchmark.run(WanBenchmark.Settings.of(quick)).print();
+			case "peak" -> peak(quick);
 			case "all" -> {
 				interleaved();
 				failover(quick);
@@ -39,8 +41,10 @@ public final class Benchmarks {
 				VersionedWriteBenchmark.run(quick);
 				RecoveryBenchmark.run(quick ? 2_000 : 100_000, quick ? 1 : 5);
 				EncryptionBenchmark.run(quick);
+				WanBenchmark.run(WanBenchmark.Settings.of(quick)).print();
+				peak(quick);
 			}
-			default -> throw new IllegalArgumentException("Unknown benchmark '" + which + "': use cache, cache-jmh, failover, replay, write, recovery, encryption or all");
+			default -> throw new IllegalArgumentException("Unknown benchmark '" + which + "': use cache, cache-jmh, failover, replay, write, recovery, encryption, wan, peak or all");
 		}
 	}
 
@@ -62,6 +66,16 @@ public final class Benchmarks {
 		result.writeCsv(output.resolve("benchmarks-failover.csv"));
 		result.writeChart(output.resolve("benchmarks-failover.png"));
 		System.out.println("[benchmark] wrote " + output.resolve("benchmarks-failover.csv") + " and " + output.resolve("benchmarks-failover.png"));
+	}
+
+	private static void peak(boolean quick) throws Exception {
+		// Like the failover chart: a quick run never replaces the published chart and CSV.
+		Path output = quick ? Path.of("target", "benchmarks") : Path.of(System.getProperty("benchmark.output", "target/benchmarks"));
+		PeakResult result = PeakBenchmark.run(PeakBenchmark.Settings.of(quick));
+		result.print();
+		result.writeCsv(output.resolve("benchmarks-peak.csv"));
+		result.writeChart(output.resolve("benchmarks-peak.png"));
+		System.out.println("[benchmark] wrote " + output.resolve("benchmarks-peak.csv") + " and " + output.resolve("benchmarks-peak.png"));
 	}
 
 }

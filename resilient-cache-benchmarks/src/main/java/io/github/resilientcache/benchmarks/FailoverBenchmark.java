@@ -161,9 +161,15 @@ final class FailoverBenchmark {
 						service.find("account-" + ((n * 7919) % ACCOUNTS));
 					}
 				};
-				// Warm up: the timeline measures a running service, not class loading and JIT compilation.
+				// Warm up: the timeline measures a running service, not class loading and JIT compilation. A
+				// plain manager throws the command timeouts of a starved machine; they must not end the run.
 				for (long n = 0; n < settings.warmupCalls(); n++) {
-					call.run(n);
+					try {
+						call.run(n);
+					}
+					catch (Exception ex) {
+						// Not measured: the timeline counts errors, the warm-up does not.
+					}
 				}
 				targets.add(FailoverLoad.Target.of(variant.name(), call, settings.seconds()));
 			}

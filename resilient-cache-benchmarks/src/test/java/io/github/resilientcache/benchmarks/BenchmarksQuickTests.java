@@ -69,4 +69,33 @@ class BenchmarksQuickTests {
 		assertThat(recovery.reconciliation().divergent()).isZero();
 	}
 
+	@Test
+	void wanBenchmarkRunsInQuickModeAndProducesItsRows() throws Exception {
+		WanResult wan = WanBenchmark.run(WanBenchmark.Settings.of(true));
+		wan.print();
+		assertThat(wan.rows()).hasSize(WanBenchmark.Settings.of(true).setups().size() * WanBenchmark.Op.values().length)
+			.allSatisfy((row) -> assertThat(row.samples()).isPositive());
+		assertThat(wan.rttMillis()).isPositive();
+		assertThat(wan.lags()).extracting(WanResult.Distribution::name)
+			.satisfiesExactly((name) -> assertThat(name).startsWith("starter-2-async -> west"),
+					(name) -> assertThat(name).startsWith("starter-3-async -> west"), (name) -> assertThat(name).startsWith("starter-3-async -> south"));
+		assertThat(wan.lags()).allSatisfy((lag) -> assertThat(lag.samples()).isPositive());
+		assertThat(wan.failoverReads()).hasSize(2).allSatisfy((reads) -> assertThat(reads.samples()).isPositive());
+	}
+
+	@Test
+	void peakBenchmarkRunsInQuickModeAndProducesItsRows(@TempDir Path output) throws Exception {
+		PeakResult peak = PeakBenchmark.run(PeakBenchmark.Settings.of(true));
+		peak.print();
+		assertThat(peak.phases()).hasSize(PeakBenchmark.VARIANTS.size() * PeakBenchmark.Phase.values().length)
+			.allSatisfy((row) -> assertThat(row.calls()).isPositive());
+		assertThat(peak.timeline()).filteredOn((row) -> row.variant().equals("starter-2-async"))
+			.allSatisfy((row) -> assertThat(row.starter()).isNotNull());
+		assertThat(peak.regionFigures()).isNotEmpty();
+		peak.writeCsv(output.resolve("benchmarks-peak.csv"));
+		peak.writeChart(output.resolve("benchmarks-peak.png"));
+		assertThat(output.resolve("benchmarks-peak.csv")).isNotEmptyFile();
+		assertThat(output.resolve("benchmarks-peak.png")).isNotEmptyFile();
+	}
+
 }
