@@ -348,9 +348,12 @@ public final class RegionStore {
 
 	/**
 	 * Commands of one kind (reads, first writes, replicated writes) on the wire at once before
-	 * concurrent callers queue and leave together as one batch (see {@link Pipeline}).
+	 * concurrent callers queue and leave together as one batch (see {@link Pipeline}). Two: while
+	 * one batch is on the wire the next one fills, and a lone caller never waits. Measured against 1
+	 * (every caller behind the one command on the wire) and against no limit (every caller alone,
+	 * as before batching): see docs/benchmarks.md.
 	 */
-	static final int IN_FLIGHT = Integer.getInteger("resilient-cache.internal.in-flight", 2);
+	static final int IN_FLIGHT = 2;
 
 	/** Where changes of keys of near-cached caches are announced; nothing is announced until set. */
 	private volatile @Nullable NearAnnouncements announcements;
