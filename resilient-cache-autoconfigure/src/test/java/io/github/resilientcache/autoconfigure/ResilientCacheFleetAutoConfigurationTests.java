@@ -95,7 +95,7 @@ class ResilientCacheFleetAutoConfigurationTests {
 				String stream = context.getBean(Regions.class).keys().fleetStream();
 				await().atMost(Duration.ofSeconds(20)).until(() -> exists("west", stream) && !telemetry.view().rows().isEmpty());
 				long now = System.currentTimeMillis();
-				String unsigned = "v1|forged-1|east|" + now + "|1|east,OPEN,OPEN,100.0,0.0,0," + now + ",forged";
+				String unsigned = "v2|forged-1|east|" + now + "|1|east,OPEN,OPEN,100.0,0.0,-1.0,-1.0,0," + now + ",forged";
 				regions.get("west").command("XADD", stream, "*", "s", unsigned);
 				regions.get("west").command("XADD", stream, "*", "s", unsigned + "|" + "ab".repeat(32));
 				regions.get("west").command("XADD", stream, "*", "s", "not a snapshot");
