@@ -69,6 +69,8 @@ public final class FleetTelemetry implements SmartLifecycle {
 
 	private final LongAdder rejected = new LongAdder();
 
+	private final LongAdder publishFailures = new LongAdder();
+
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
 	private volatile @Nullable ExecutorService actionExecutor;
@@ -221,6 +223,7 @@ public final class FleetTelemetry implements SmartLifecycle {
 			}
 			catch (Exception ex) {
 				interrupted(ex);
+				this.publishFailures.increment();
 				logger.debug("Could not publish a fleet snapshot to region '" + region.name() + "'", ex);
 			}
 		}
@@ -380,6 +383,11 @@ public final class FleetTelemetry implements SmartLifecycle {
 	/** Snapshots this instance published to at least one region. */
 	public long publishedCount() {
 		return this.published.sum();
+	}
+
+	/** Snapshots that could not be written to a region this instance saw serving. */
+	public long publishFailures() {
+		return this.publishFailures.sum();
 	}
 
 	/** Snapshots and incident records read back and rejected: malformed, from the future, or not signed. */
