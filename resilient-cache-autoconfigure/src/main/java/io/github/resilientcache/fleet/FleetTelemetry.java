@@ -71,6 +71,8 @@ public final class FleetTelemetry implements SmartLifecycle {
 
 	private final LongAdder publishFailures = new LongAdder();
 
+	private final LongAdder rounds = new LongAdder();
+
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
 	private volatile @Nullable ExecutorService actionExecutor;
@@ -206,6 +208,14 @@ public final class FleetTelemetry implements SmartLifecycle {
 		catch (RuntimeException ex) {
 			logger.warn("Fleet telemetry round failed", ex);
 		}
+		finally {
+			this.rounds.increment();
+		}
+	}
+
+	/** Rounds run so far, for tests that tell a stuck telemetry thread from a slow one. */
+	long rounds() {
+		return this.rounds.sum();
 	}
 
 	private void publish() {

@@ -67,8 +67,8 @@ class FleetMttrTests {
 			long heal = phases.await(() -> regions.get("east").isRunning() && answers(regions.get("east")));
 			long failback = phases.await(() -> eastUp(a) && eastUp(b));
 			long warm = phases.await(() -> entriesIn(regions.get("east"), a) == ENTRIES);
-			await().atMost(Duration.ofSeconds(30)).until(() -> RecordingAction.count(incidents, Phase.RECOVERED) == 1);
-			assertThat(RecordingAction.count(incidents, Phase.FAILED)).isEqualTo(1);
+			await().atMost(Duration.ofSeconds(30)).until(() -> RecordingAction.count(east(incidents), Phase.RECOVERED) == 1);
+			assertThat(RecordingAction.count(east(incidents), Phase.FAILED)).isEqualTo(1);
 			System.out.printf("[figure] MTTR, local region killed, automation on (threshold 1 s): detect %d ms, heal %d ms, fail back %d ms, warm %d ms%n",
 					phases.detect, heal, failback, warm);
 		}));
@@ -81,7 +81,7 @@ class FleetMttrTests {
 		instance(alertOnly).run((a) -> instance(alertOnly).run((b) -> {
 			Phases phases = killEast(a, b);
 			// The fleet still opens the incident (an alert), but nothing heals the region.
-			await().atMost(Duration.ofSeconds(30)).until(() -> RecordingAction.count(incidents, Phase.FAILED) == 1);
+			await().atMost(Duration.ofSeconds(30)).until(() -> RecordingAction.count(east(incidents), Phase.FAILED) == 1);
 			long alerted = phases.elapsed();
 			await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
 				.until(() -> !regions.get("east").isRunning() && a.getBean(Regions.class).get("east").state() == RegionState.OPEN);
@@ -117,6 +117,11 @@ class FleetMttrTests {
 					|| b.getBean(Regions.class).get("east").state() == RegionState.OPEN;
 		});
 		return phases;
+	}
+
+	/** East's incidents: an instance starting alone on a starved machine may rightly open one of west first. */
+	private static List<RegionIncident> east(List<RegionIncident> incidents) {
+		return incidents.stream().filter((incident) -> incident.region().equals("east")).toList();
 	}
 
 	private static boolean eastUp(AssertableApplicationContext context) {

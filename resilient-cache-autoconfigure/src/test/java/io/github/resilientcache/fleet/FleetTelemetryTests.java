@@ -7,12 +7,14 @@ import java.util.Map;
 import io.github.resilientcache.autoconfigure.ResilientCacheFleetAutoConfiguration;
 import io.github.resilientcache.fleet.FleetView.InstanceRow;
 import io.github.resilientcache.fleet.RegionIncident.Phase;
+import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionState;
 import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.test.ChaosProxy;
 import io.github.resilientcache.test.RedisRegions;
 import io.github.resilientcache.testapp.AccountService;
 import io.github.resilientcache.testapp.TestApplications;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,6 +31,10 @@ import static org.awaitility.Awaitility.await;
  * opens one incident, whose action fires once with the evidence, and closes once after the heal;
  * a leader that stops mid-incident is replaced without firing twice. Instance A reaches east
  * through its own proxy, so that its link alone can be cut.
+ * <p>
+ * Each scenario counts east's incidents only: an instance that starts alone on a starved machine
+ * may not get an answer from west in time, and is then rightly a quorum of one for a west incident
+ * of its own before the others start.
  */
 class FleetTelemetryTests {
 
@@ -65,8 +71,9 @@ class FleetTelemetryTests {
 							id(b), "UP", id(c), "UP")));
 					// Past the threshold, one instance of three is no quorum.
 					await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
-						.until(() -> incidents.isEmpty() && eastStates(viewB).get(instanceA).equals("OPEN"));
-					assertThat(List.of(a, b, c)).allSatisfy((context) -> assertThat(context.getBean(FleetTelemetry.class).incidents()).isEmpty());
+						.until(() -> east(incidents).isEmpty() && eastStates(viewB).get(instanceA).equals("OPEN"));
+					assertThat(List.of(a, b, c))
+						.allSatisfy((context) -> assertThat(context.getBean(FleetTelemetry.class).incidents()).doesNotContainKey("east"));
 					linkA.pass();
 				})));
 		}
@@ -81,9 +88,9 @@ class FleetTelemetryTests {
 				regions.get("east").stop();
 				await().atMost(Duration.ofSeconds(30)).until(() -> {
 					drive(a, b, c);
-					return RecordingAction.count(incidents, Phase.FAILED) == 1;
+					return RecordingAction.count(east(incidents), Phase.FAILED) == 1;
 				});
-				RegionIncident failed = incidents.get(0);
+				RegionIncident failed = east(incidents).get(0);
 				assertThat(failed.region()).isEqualTo("east");
 				assertThat(failed.reportingInstances()).isEqualTo(3);
 				// The evidence is the quorum that had seen it failed for the threshold: more than half of the three.
@@ -96,13 +103,13 @@ class FleetTelemetryTests {
 				// Every instance knows the incident; none fires it again.
 				await().atMost(Duration.ofSeconds(5)).until(() -> List.of(a, b, c).stream()
 					.allMatch((context) -> failed.id().equals(incidentId(context))));
-				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> incidents.size() == 1);
+				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> east(incidents).size() == 1);
 				regions.get("east").start();
-				await().atMost(Duration.ofSeconds(30)).until(() -> RecordingAction.count(incidents, Phase.RECOVERED) == 1);
-				RegionIncident recovered = incidents.get(1);
+				await().atMost(Duration.ofSeconds(30)).until(() -> RecordingAction.count(east(incidents), Phase.RECOVERED) == 1);
+				RegionIncident recovered = east(incidents).get(1);
 				assertThat(recovered.id()).isEqualTo(failed.id());
 				assertThat(recovered.evidence()).extracting(RegionIncident.Observation::state).containsOnly("UP");
-				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> incidents.size() == 2);
+				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> east(incidents).size() == 2);
 			})));
 	}
 
@@ -117,7 +124,7 @@ class FleetTelemetryTests {
 				regions.proxy("east").partition();
 				await().atMost(Duration.ofSeconds(30)).until(() -> {
 					drive(a, b, c);
-					return RecordingAction.count(incidents, Phase.FAILED) == 1;
+					return RecordingAction.count(east(incidents), Phase.FAILED) == 1;
 				});
 				List<AssertableApplicationContext> all = List.of(a, b, c);
 				AssertableApplicationContext leader = all.stream().filter((context) -> context.getBean(FleetTelemetry.class).isLeader())
@@ -125,17 +132,22 @@ class FleetTelemetryTests {
 				String leaderId = id(leader);
 				List<AssertableApplicationContext> others = all.stream().filter((context) -> context != leader).toList();
 				leader.close();
-				await().atMost(Duration.ofSeconds(10))
-					.until(() -> others.stream().anyMatch((context) -> context.getBean(FleetTelemetry.class).isLeader()));
-				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> incidents.size() == 1);
+				try {
+					await().atMost(Duration.ofSeconds(10))
+						.until(() -> others.stream().anyMatch((context) -> context.getBean(FleetTelemetry.class).isLeader()));
+				}
+				catch (ConditionTimeoutException ex) {
+					throw new AssertionError("No instance took over: " + leadership(others), ex);
+				}
+				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> east(incidents).size() == 1);
 				regions.proxy("east").pass();
 				await().atMost(Duration.ofSeconds(30)).until(() -> {
 					drive(others.toArray(AssertableApplicationContext[]::new));
-					return RecordingAction.count(incidents, Phase.RECOVERED) == 1;
+					return RecordingAction.count(east(incidents), Phase.RECOVERED) == 1;
 				});
-				assertThat(incidents.get(1).id()).isEqualTo(incidents.get(0).id());
-				assertThat(incidents.get(1).evidence()).extracting(RegionIncident.Observation::instance).doesNotContain(leaderId);
-				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> incidents.size() == 2);
+				assertThat(east(incidents).get(1).id()).isEqualTo(east(incidents).get(0).id());
+				assertThat(east(incidents).get(1).evidence()).extracting(RegionIncident.Observation::instance).doesNotContain(leaderId);
+				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> east(incidents).size() == 2);
 			})));
 	}
 
@@ -153,10 +165,31 @@ class FleetTelemetryTests {
 		});
 	}
 
+	/** What decides leadership, as each instance sees it, and the lease as west holds it. */
+	private static String leadership(List<AssertableApplicationContext> instances) {
+		StringBuilder out = new StringBuilder();
+		for (AssertableApplicationContext context : instances) {
+			FleetTelemetry telemetry = context.getBean(FleetTelemetry.class);
+			out.append(telemetry.instanceId()).append(": leader ").append(telemetry.isLeader()).append(", rounds ").append(telemetry.rounds())
+				.append(", fresh ").append(telemetry.freshInstances());
+			for (Region region : context.getBean(Regions.class).all()) {
+				out.append(", ").append(region.name()).append(' ').append(region.state()).append(region.isServing() ? " serving" : " not serving");
+			}
+			out.append("; ");
+		}
+		String lease = instances.get(0).getBean(Regions.class).keys().fleetLeaderKey();
+		return out.append("lease in west: ").append(regions.get("west").command("GET", lease)).append(" for ")
+			.append(regions.get("west").command("PTTL", lease)).append(" ms").toString();
+	}
+
 	private static void drive(AssertableApplicationContext... instances) {
 		for (AssertableApplicationContext context : instances) {
 			context.getBean(AccountService.class).find("fleet-1");
 		}
+	}
+
+	private static List<RegionIncident> east(List<RegionIncident> incidents) {
+		return incidents.stream().filter((incident) -> incident.region().equals("east")).toList();
 	}
 
 	private static Map<String, String> eastStates(FleetView view) {
