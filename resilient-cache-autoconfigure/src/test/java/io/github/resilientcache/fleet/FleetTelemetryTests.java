@@ -1,6 +1,7 @@
 package io.github.resilientcache.fleet;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -32,9 +33,10 @@ import static org.awaitility.Awaitility.await;
  * a leader that stops mid-incident is replaced without firing twice. Instance A reaches east
  * through its own proxy, so that its link alone can be cut.
  * <p>
- * Each scenario counts east's incidents only: an instance that starts alone on a starved machine
- * may not get an answer from west in time, and is then rightly a quorum of one for a west incident
- * of its own before the others start.
+ * An instance that starts alone on a starved machine may get no answer from a region in time, and
+ * is then rightly a quorum of one for an incident of its own before the others start: each scenario
+ * starts once the fleet knows no incident (a short cool-down lets such an incident's record expire),
+ * and counts the incidents of east opened after its fault only.
  */
 class FleetTelemetryTests {
 
@@ -48,7 +50,7 @@ class FleetTelemetryTests {
 			.withConfiguration(AutoConfigurations.of(ResilientCacheFleetAutoConfiguration.class))
 			.withPropertyValues("resilient-cache.regions.east.address=" + eastAddress, "resilient-cache.fleet.enabled=true",
 					"resilient-cache.fleet.interval=200ms", "resilient-cache.fleet.stale-after=3s", "resilient-cache.fleet.leader-lease=2s",
-					"resilient-cache.fleet.threshold=1s", "resilient-cache.fleet.cool-down=1m")
+					"resilient-cache.fleet.threshold=1s", "resilient-cache.fleet.cool-down=2s")
 			.withBean(RegionRecoveryAction.class, () -> new RecordingAction(incidents, name));
 	}
 
@@ -60,6 +62,7 @@ class FleetTelemetryTests {
 				.run((b) -> instance("c", regions.address("east"), incidents).run((c) -> {
 					awaitFleetUp(a, b, c);
 					String instanceA = a.getBean(FleetTelemetry.class).instanceId();
+					Instant cut = Instant.now();
 					linkA.partition();
 					AccountService serviceA = a.getBean(AccountService.class);
 					await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -71,9 +74,10 @@ class FleetTelemetryTests {
 							id(b), "UP", id(c), "UP")));
 					// Past the threshold, one instance of three is no quorum.
 					await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
-						.until(() -> east(incidents).isEmpty() && eastStates(viewB).get(instanceA).equals("OPEN"));
-					assertThat(List.of(a, b, c))
-						.allSatisfy((context) -> assertThat(context.getBean(FleetTelemetry.class).incidents()).doesNotContainKey("east"));
+						.until(() -> east(incidents, cut).isEmpty() && eastStates(viewB).get(instanceA).equals("OPEN"));
+					assertThat(List.of(a, b, c)).allSatisfy((context) -> assertThat(context.getBean(FleetTelemetry.class).incidents().get("east"))
+						.satisfiesAnyOf((incident) -> assertThat(incident).isNull(),
+								(incident) -> assertThat(Instant.parse(incident.openedAt())).isBefore(cut)));
 					linkA.pass();
 				})));
 		}
@@ -85,12 +89,13 @@ class FleetTelemetryTests {
 		instance("a", regions.address("east"), incidents).run((a) -> instance("b", regions.address("east"), incidents)
 			.run((b) -> instance("c", regions.address("east"), incidents).run((c) -> {
 				awaitFleetUp(a, b, c);
+				Instant killed = Instant.now();
 				regions.get("east").stop();
 				await().atMost(Duration.ofSeconds(30)).until(() -> {
 					drive(a, b, c);
-					return RecordingAction.count(east(incidents), Phase.FAILED) == 1;
+					return RecordingAction.count(east(incidents, killed), Phase.FAILED) == 1;
 				});
-				RegionIncident failed = east(incidents).get(0);
+				RegionIncident failed = east(incidents, killed).get(0);
 				assertThat(failed.region()).isEqualTo("east");
 				assertThat(failed.reportingInstances()).isEqualTo(3);
 				// The evidence is the quorum that had seen it failed for the threshold: more than half of the three.
@@ -103,13 +108,13 @@ class FleetTelemetryTests {
 				// Every instance knows the incident; none fires it again.
 				await().atMost(Duration.ofSeconds(5)).until(() -> List.of(a, b, c).stream()
 					.allMatch((context) -> failed.id().equals(incidentId(context))));
-				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> east(incidents).size() == 1);
+				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> east(incidents, killed).size() == 1);
 				regions.get("east").start();
-				await().atMost(Duration.ofSeconds(30)).until(() -> RecordingAction.count(east(incidents), Phase.RECOVERED) == 1);
-				RegionIncident recovered = east(incidents).get(1);
+				await().atMost(Duration.ofSeconds(30)).until(() -> RecordingAction.count(east(incidents, killed), Phase.RECOVERED) == 1);
+				RegionIncident recovered = east(incidents, killed).get(1);
 				assertThat(recovered.id()).isEqualTo(failed.id());
 				assertThat(recovered.evidence()).extracting(RegionIncident.Observation::state).containsOnly("UP");
-				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> east(incidents).size() == 2);
+				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> east(incidents, killed).size() == 2);
 			})));
 	}
 
@@ -121,10 +126,11 @@ class FleetTelemetryTests {
 				awaitFleetUp(a, b, c);
 				// East unreachable for every instance through its proxy: the port stays ours, so no other
 				// process on the machine can take it and answer as east while the incident is open.
+				Instant cut = Instant.now();
 				regions.proxy("east").partition();
 				await().atMost(Duration.ofSeconds(30)).until(() -> {
 					drive(a, b, c);
-					return RecordingAction.count(east(incidents), Phase.FAILED) == 1;
+					return RecordingAction.count(east(incidents, cut), Phase.FAILED) == 1;
 				});
 				List<AssertableApplicationContext> all = List.of(a, b, c);
 				AssertableApplicationContext leader = all.stream().filter((context) -> context.getBean(FleetTelemetry.class).isLeader())
@@ -139,15 +145,15 @@ class FleetTelemetryTests {
 				catch (ConditionTimeoutException ex) {
 					throw new AssertionError("No instance took over: " + leadership(others), ex);
 				}
-				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> east(incidents).size() == 1);
+				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> east(incidents, cut).size() == 1);
 				regions.proxy("east").pass();
 				await().atMost(Duration.ofSeconds(30)).until(() -> {
 					drive(others.toArray(AssertableApplicationContext[]::new));
-					return RecordingAction.count(east(incidents), Phase.RECOVERED) == 1;
+					return RecordingAction.count(east(incidents, cut), Phase.RECOVERED) == 1;
 				});
-				assertThat(east(incidents).get(1).id()).isEqualTo(east(incidents).get(0).id());
-				assertThat(east(incidents).get(1).evidence()).extracting(RegionIncident.Observation::instance).doesNotContain(leaderId);
-				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> east(incidents).size() == 2);
+				assertThat(east(incidents, cut).get(1).id()).isEqualTo(east(incidents, cut).get(0).id());
+				assertThat(east(incidents, cut).get(1).evidence()).extracting(RegionIncident.Observation::instance).doesNotContain(leaderId);
+				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> east(incidents, cut).size() == 2);
 			})));
 	}
 
@@ -156,6 +162,7 @@ class FleetTelemetryTests {
 			for (AssertableApplicationContext context : instances) {
 				FleetView view = context.getBean(FleetTelemetry.class).view();
 				if (!TestApplications.allUp(context.getBean(Regions.class)) || view.fresh().size() != instances.length
+						|| !context.getBean(FleetTelemetry.class).incidents().isEmpty()
 						|| !view.fresh().stream().allMatch((snapshot) -> snapshot.regions().values().stream()
 							.allMatch((cell) -> cell.state() == RegionState.UP))) {
 					return false;
@@ -188,8 +195,8 @@ class FleetTelemetryTests {
 		}
 	}
 
-	private static List<RegionIncident> east(List<RegionIncident> incidents) {
-		return incidents.stream().filter((incident) -> incident.region().equals("east")).toList();
+	private static List<RegionIncident> east(List<RegionIncident> incidents, Instant fault) {
+		return incidents.stream().filter((incident) -> incident.region().equals("east") && !incident.openedAt().isBefore(fault)).toList();
 	}
 
 	private static Map<String, String> eastStates(FleetView view) {
