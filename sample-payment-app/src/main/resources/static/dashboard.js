@@ -332,7 +332,13 @@ function renderFleet(fleet) {
       td.className = 'fleet-cell';
       td.dataset.state = row.stale ? 'STALE' : (view ? view.state : 'NONE');
       if (view) {
-        td.title = `breaker ${view.breaker}, failure rate ${percent(view.failureRate)}, journal ${view.journalDepth}, since ${view.since}: ${view.reason}`;
+        // That instance's p99 of the calls the region answered in its last interval, and their rate.
+        const load = document.createElement('small');
+        load.className = 'fleet-load';
+        load.textContent = `p99 ${latency(view.p99Millis)} · ${callRate(view.callsPerSecond)}`;
+        td.append(document.createElement('br'), load);
+        td.title = `breaker ${view.breaker}, failure rate ${percent(view.failureRate)}, slow calls ${percent(view.slowCallRate)}, `
+          + `journal ${view.journalDepth}, since ${view.since}: ${view.reason}`;
       }
       return td;
     }));
@@ -391,6 +397,15 @@ function push(values, value) {
 
 function percent(rate) {
   return (rate === undefined || rate < 0) ? '–' : `${rate.toFixed(0)}%`;
+}
+
+// -1: unknown (no call in the interval, or no latency histogram); a fleet cell then shows a dash.
+function latency(p99Millis) {
+  return (p99Millis === undefined || p99Millis < 0) ? '–' : millis(p99Millis);
+}
+
+function callRate(callsPerSecond) {
+  return (callsPerSecond === undefined || callsPerSecond < 0) ? '– calls/s' : `${Math.round(callsPerSecond)} calls/s`;
 }
 
 function millis(value) {

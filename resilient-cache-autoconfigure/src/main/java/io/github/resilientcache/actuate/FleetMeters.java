@@ -17,6 +17,12 @@ public enum FleetMeters implements MeterDocumentation {
 	SNAPSHOTS_PUBLISHED("resilient.cache.fleet.snapshots.published", Meter.Type.COUNTER, "Snapshots this instance published to the fleet stream"),
 
 	/**
+	 * Snapshots that could not be written to a region.
+	 */
+	SNAPSHOTS_FAILED("resilient.cache.fleet.snapshots.failed", Meter.Type.COUNTER,
+			"Snapshots this instance could not write to a region it saw serving (one per region and snapshot)"),
+
+	/**
 	 * Snapshots and incident records read back and rejected.
 	 */
 	SNAPSHOTS_REJECTED("resilient.cache.fleet.snapshots.rejected", Meter.Type.COUNTER,

@@ -30,6 +30,7 @@ public final class FleetMetrics implements MeterBinder {
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		counter(registry, FleetMeters.SNAPSHOTS_PUBLISHED, null, FleetTelemetry::publishedCount);
+		counter(registry, FleetMeters.SNAPSHOTS_FAILED, null, FleetTelemetry::publishFailures);
 		counter(registry, FleetMeters.SNAPSHOTS_REJECTED, null, FleetTelemetry::rejectedCount);
 		counter(registry, FleetMeters.INCIDENTS_OPENED, null, FleetTelemetry::incidentsOpened);
 		counter(registry, FleetMeters.INCIDENTS_CLOSED, null, FleetTelemetry::incidentsClosed);

@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One instance's view of every region at one moment, as published to the fleet stream:
- * {@code v1|instance|local|atMillis|sequence|cell;cell...[|signature]}, a cell being
- * {@code region,state,breaker,failureRate,slowCallRate,journalDepth,sinceMillis,reason}. Read back
+ * {@code v2|instance|local|atMillis|sequence|cell;cell...[|signature]}, a cell being
+ * {@code region,state,breaker,failureRate,slowCallRate,p99Millis,callsPerSecond,journalDepth,sinceMillis,reason}. Read back
  * from Redis, so parsed strictly and bounded: anything else, or unsigned or wrongly signed text when
  * a coordination secret is set, is not a snapshot.
  * @param instance the instance's identity
@@ -30,7 +30,14 @@ public record FleetSnapshot(String instance, String localRegion, long atMillis, 
 
 	static final int MAX_REASON = 200;
 
-	private static final String VERSION = "v1";
+	private static final String VERSION = "v2";
+
+	private static final int CELL_FIELDS = 10;
+
+	/** Bounds of what a cell may carry: an hour of latency, a billion calls per second. */
+	private static final float MAX_P99_MILLIS = 3_600_000f;
+
+	private static final float MAX_CALLS_PER_SECOND = 1e9f;
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
@@ -45,18 +52,22 @@ public record FleetSnapshot(String instance, String localRegion, long atMillis, 
 	 * @param breaker its circuit breaker's state
 	 * @param failureRate failure rate of the breaker's window in percent, -1 until it holds enough calls
 	 * @param slowCallRate slow-call rate likewise
+	 * @param p99Millis 99th percentile of the latency of the calls the region answered since the
+	 * previous snapshot, in milliseconds; -1 when unknown (see {@link RegionLoad})
+	 * @param callsPerSecond calls the region answered per second since the previous snapshot; -1 when unknown
 	 * @param journalDepth keys journaled for the region that it has not received yet
 	 * @param sinceMillis when the region entered its state
 	 * @param reason why it is in that state (shortened, without separators)
 	 */
-	public record Cell(RegionState state, String breaker, float failureRate, float slowCallRate, long journalDepth, long sinceMillis,
-			String reason) {
+	public record Cell(RegionState state, String breaker, float failureRate, float slowCallRate, float p99Millis, float callsPerSecond,
+			long journalDepth, long sinceMillis, String reason) {
 	}
 
 	String encode(Signer signer) {
 		List<String> cells = new ArrayList<>();
 		this.regions.forEach((name, cell) -> cells.add(String.join(",", name, cell.state().name(), cell.breaker(),
-				Float.toString(cell.failureRate()), Float.toString(cell.slowCallRate()), Long.toString(cell.journalDepth()),
+				Float.toString(cell.failureRate()), Float.toString(cell.slowCallRate()), Float.toString(cell.p99Millis()),
+				Float.toString(cell.callsPerSecond()), Long.toString(cell.journalDepth()),
 				Long.toString(cell.sinceMillis()), clean(cell.reason()))));
 		return signer.sign(String.join("|", VERSION, this.instance, this.localRegion, Long.toString(this.atMillis),
 				Long.toString(this.sequence), String.join(";", cells)));
@@ -90,19 +101,22 @@ public record FleetSnapshot(String instance, String localRegion, long atMillis, 
 			Map<String, Cell> regions = new LinkedHashMap<>();
 			for (String text1 : cells) {
 				String[] fields = text1.split(",", -1);
-				if (fields.length != 8 || !NAME.matcher(fields[0]).matches() || !BREAKER.matcher(fields[2]).matches()
-						|| fields[7].length() > MAX_REASON || regions.containsKey(fields[0])) {
+				if (fields.length != CELL_FIELDS || !NAME.matcher(fields[0]).matches() || !BREAKER.matcher(fields[2]).matches()
+						|| fields[9].length() > MAX_REASON || regions.containsKey(fields[0])) {
 					return null;
 				}
 				RegionState state = state(fields[1]);
 				float failureRate = rate(fields[3]);
 				float slowCallRate = rate(fields[4]);
-				long depth = Long.parseLong(fields[5]);
-				long since = Long.parseLong(fields[6]);
-				if (state == null || Float.isNaN(failureRate) || Float.isNaN(slowCallRate) || depth < 0 || since < 0) {
+				float p99 = measure(fields[5], MAX_P99_MILLIS);
+				float callsPerSecond = measure(fields[6], MAX_CALLS_PER_SECOND);
+				long depth = Long.parseLong(fields[7]);
+				long since = Long.parseLong(fields[8]);
+				if (state == null || Float.isNaN(failureRate) || Float.isNaN(slowCallRate) || Float.isNaN(p99) || Float.isNaN(callsPerSecond)
+						|| depth < 0 || since < 0) {
 					return null;
 				}
-				regions.put(fields[0], new Cell(state, fields[2], failureRate, slowCallRate, depth, since, fields[7]));
+				regions.put(fields[0], new Cell(state, fields[2], failureRate, slowCallRate, p99, callsPerSecond, depth, since, fields[9]));
 			}
 			return new FleetSnapshot(parts[1], parts[2], at, sequence, Collections.unmodifiableMap(regions));
 		}
@@ -129,6 +143,30 @@ public record FleetSnapshot(String instance, String localRegion, long atMillis, 
 	private static float rate(String text) {
 		float rate = Float.parseFloat(text);
 		return (rate == -1f || (rate >= 0f && rate <= 100f)) ? rate : Float.NaN;
+	}
+
+	/**
+	 * A measured latency as a cell may carry it: -1 when unknown, at most the bound every reader accepts.
+	 */
+	static float latency(float p99Millis) {
+		return bounded(p99Millis, MAX_P99_MILLIS);
+	}
+
+	/**
+	 * A measured rate of calls as a cell may carry it: -1 when unknown, at most the bound every reader accepts.
+	 */
+	static float callRate(float callsPerSecond) {
+		return bounded(callsPerSecond, MAX_CALLS_PER_SECOND);
+	}
+
+	private static float bounded(float value, float max) {
+		return (Float.isNaN(value) || value < 0) ? -1 : Math.min(value, max);
+	}
+
+	/** A latency or a rate: -1 (unknown) or from 0 to its bound; NaN for anything else. */
+	private static float measure(String text, float max) {
+		float value = Float.parseFloat(text);
+		return (value == -1f || (value >= 0f && value <= max)) ? value : Float.NaN;
 	}
 
 	private static @Nullable RegionState state(String name) {

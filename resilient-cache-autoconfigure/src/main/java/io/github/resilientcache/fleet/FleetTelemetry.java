@@ -59,6 +59,8 @@ public final class FleetTelemetry implements SmartLifecycle {
 
 	private final Clock clock;
 
+	private final RegionLoad.Source load;
+
 	private final Map<String, StreamMessageId> lastRead = new HashMap<>();
 
 	private final AtomicLong sequence = new AtomicLong();
@@ -66,6 +68,10 @@ public final class FleetTelemetry implements SmartLifecycle {
 	private final LongAdder published = new LongAdder();
 
 	private final LongAdder rejected = new LongAdder();
+
+	private final LongAdder publishFailures = new LongAdder();
+
+	private final LongAdder rounds = new LongAdder();
 
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
@@ -100,11 +106,27 @@ public final class FleetTelemetry implements SmartLifecycle {
 	 * @param actions what to invoke on incidents
 	 */
 	public FleetTelemetry(Regions regions, ReplayJournal journal, String instanceId, Settings settings, List<RegionRecoveryAction> actions) {
-		this(regions, journal, instanceId, settings, actions, Clock.systemUTC());
+		this(regions, journal, instanceId, settings, actions, RegionLoad.Source.NONE);
 	}
 
-	FleetTelemetry(Regions regions, ReplayJournal journal, String instanceId, Settings settings, List<RegionRecoveryAction> actions, Clock clock) {
+	/**
+	 * Creates the telemetry.
+	 * @param regions the regions
+	 * @param journal the replay journal, for journal depths
+	 * @param instanceId this instance's identity
+	 * @param settings the settings
+	 * @param actions what to invoke on incidents
+	 * @param load what this instance measured of each region's latency and calls
+	 */
+	public FleetTelemetry(Regions regions, ReplayJournal journal, String instanceId, Settings settings, List<RegionRecoveryAction> actions,
+			RegionLoad.Source load) {
+		this(regions, journal, instanceId, settings, actions, load, Clock.systemUTC());
+	}
+
+	FleetTelemetry(Regions regions, ReplayJournal journal, String instanceId, Settings settings, List<RegionRecoveryAction> actions,
+			RegionLoad.Source load, Clock clock) {
 		Assert.notNull(regions, "'regions' must not be null");
+		Assert.notNull(load, "'load' must not be null");
 		Assert.notNull(journal, "'journal' must not be null");
 		Assert.hasText(instanceId, "'instanceId' must not be empty");
 		Assert.notNull(settings, "'settings' must not be null");
@@ -113,6 +135,7 @@ public final class FleetTelemetry implements SmartLifecycle {
 		this.instanceId = instanceId;
 		this.settings = settings;
 		this.clock = clock;
+		this.load = load;
 		this.signer = new Signer(settings.secret());
 		this.store = new FleetStore(regions.keys(), settings.timeout(), settings.streamMaxLength(),
 				settings.staleAfter().multipliedBy(10).plusMinutes(1));
@@ -185,6 +208,14 @@ public final class FleetTelemetry implements SmartLifecycle {
 		catch (RuntimeException ex) {
 			logger.warn("Fleet telemetry round failed", ex);
 		}
+		finally {
+			this.rounds.increment();
+		}
+	}
+
+	/** Rounds run so far, for tests that tell a stuck telemetry thread from a slow one. */
+	long rounds() {
+		return this.rounds.sum();
 	}
 
 	private void publish() {
@@ -202,6 +233,7 @@ public final class FleetTelemetry implements SmartLifecycle {
 			}
 			catch (Exception ex) {
 				interrupted(ex);
+				this.publishFailures.increment();
 				logger.debug("Could not publish a fleet snapshot to region '" + region.name() + "'", ex);
 			}
 		}
@@ -211,14 +243,28 @@ public final class FleetTelemetry implements SmartLifecycle {
 	}
 
 	FleetSnapshot snapshot() {
+		Map<String, RegionLoad> loads = sampleLoad();
 		Map<String, Cell> cells = new LinkedHashMap<>();
 		for (Region region : this.regions.all()) {
 			CircuitBreaker.Metrics metrics = region.circuitBreaker().getMetrics();
+			RegionLoad load = loads.getOrDefault(region.name(), RegionLoad.UNKNOWN);
 			cells.put(region.name(), new Cell(region.state(), region.circuitBreaker().getState().name(), metrics.getFailureRate(),
-					metrics.getSlowCallRate(), this.journal.depth(region), region.stateSince().toEpochMilli(),
-					FleetSnapshot.clean(region.stateReason())));
+					metrics.getSlowCallRate(), FleetSnapshot.latency(load.p99Millis()), FleetSnapshot.callRate(load.callsPerSecond()),
+					this.journal.depth(region),
+					region.stateSince().toEpochMilli(), FleetSnapshot.clean(region.stateReason())));
 		}
 		return new FleetSnapshot(this.instanceId, this.regions.local().name(), this.clock.millis(), this.sequence.incrementAndGet(), cells);
+	}
+
+	/** What the load source measured; a source that fails costs the snapshot its figures, not the snapshot. */
+	private Map<String, RegionLoad> sampleLoad() {
+		try {
+			return this.load.sample();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not read the regions' latency and calls for the fleet snapshot", ex);
+			return Map.of();
+		}
 	}
 
 	private void read() {
@@ -347,6 +393,11 @@ public final class FleetTelemetry implements SmartLifecycle {
 	/** Snapshots this instance published to at least one region. */
 	public long publishedCount() {
 		return this.published.sum();
+	}
+
+	/** Snapshots that could not be written to a region this instance saw serving. */
+	public long publishFailures() {
+		return this.publishFailures.sum();
 	}
 
 	/** Snapshots and incident records read back and rejected: malformed, from the future, or not signed. */

@@ -109,16 +109,20 @@ public final class FleetView {
 	 * @param breaker the instance's breaker of the region
 	 * @param failureRate its failure rate in percent, -1 until its window holds enough calls
 	 * @param slowCallRate its slow-call rate likewise
+	 * @param p99Millis 99th percentile of the latency of the instance's calls the region answered in
+	 * the instance's last interval, in milliseconds (the upper bound of its histogram bucket); -1 when
+	 * unknown: no call, or no latency histogram (see {@code resilient-cache.fleet} in the docs)
+	 * @param callsPerSecond calls of the instance the region answered per second in that interval; -1 when unknown
 	 * @param journalDepth keys the instance journaled for the region
 	 * @param since when the region entered its state for that instance (ISO-8601)
 	 * @param reason why
 	 */
-	public record CellView(String state, String breaker, float failureRate, float slowCallRate, long journalDepth, String since,
-			String reason) {
+	public record CellView(String state, String breaker, float failureRate, float slowCallRate, float p99Millis, float callsPerSecond,
+			long journalDepth, String since, String reason) {
 
 		static CellView of(Cell cell) {
-			return new CellView(cell.state().name(), cell.breaker(), cell.failureRate(), cell.slowCallRate(), cell.journalDepth(),
-					Instant.ofEpochMilli(cell.sinceMillis()).toString(), cell.reason());
+			return new CellView(cell.state().name(), cell.breaker(), cell.failureRate(), cell.slowCallRate(), cell.p99Millis(),
+					cell.callsPerSecond(), cell.journalDepth(), Instant.ofEpochMilli(cell.sinceMillis()).toString(), cell.reason());
 		}
 
 	}

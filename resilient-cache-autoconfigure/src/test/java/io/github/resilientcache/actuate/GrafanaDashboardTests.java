@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Grafana dashboard in docs/ is built on documented meters only, as Prometheus names them, and
- * every panel says what it shows.
+ * every panel says what it shows; every fleet meter is on it.
  */
 class GrafanaDashboardTests {
 
@@ -47,21 +47,34 @@ class GrafanaDashboardTests {
 		}
 	}
 
+	@Test
+	void everyFleetMeterHasAPanel() throws IOException {
+		String dashboard = Files.readString(DASHBOARD);
+		for (FleetMeters meter : FleetMeters.values()) {
+			assertThat(prometheusNames(meter.getName(), meter.getType())).as(meter.getName()).anyMatch((name) -> dashboard.contains(name + "{"));
+		}
+	}
+
 	private static Set<String> documentedPrometheusNames() {
 		Set<String> names = new HashSet<>(Set.of("cache_gets_total", "cache_puts_total", "cache_evictions_total"));
 		for (ResilientCacheMeters meter : ResilientCacheMeters.values()) {
-			String base = meter.getName().replace('.', '_');
-			if (meter.getType() == Meter.Type.COUNTER) {
-				names.add(base + "_total");
-			}
-			else if (meter.getType() == Meter.Type.TIMER) {
-				List.of("_count", "_sum", "_max", "_bucket").forEach((suffix) -> names.add(base + "_seconds" + suffix));
-			}
-			else {
-				names.add(base);
-			}
+			names.addAll(prometheusNames(meter.getName(), meter.getType()));
+		}
+		for (FleetMeters meter : FleetMeters.values()) {
+			names.addAll(prometheusNames(meter.getName(), meter.getType()));
 		}
 		return names;
+	}
+
+	private static List<String> prometheusNames(String name, Meter.Type type) {
+		String base = name.replace('.', '_');
+		if (type == Meter.Type.COUNTER) {
+			return List.of(base + "_total");
+		}
+		if (type == Meter.Type.TIMER) {
+			return List.of("_count", "_sum", "_max", "_bucket").stream().map((suffix) -> base + "_seconds" + suffix).toList();
+		}
+		return List.of(base);
 	}
 
 }

@@ -10,8 +10,10 @@ import io.github.resilientcache.actuate.FleetDescriptor;
 import io.github.resilientcache.actuate.FleetMeters;
 import io.github.resilientcache.actuate.ResilientCacheEndpoint;
 import io.github.resilientcache.fleet.FleetTelemetry;
+import io.github.resilientcache.fleet.RegionLoad;
 import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.test.RedisRegions;
+import io.github.resilientcache.testapp.AccountService;
 import io.github.resilientcache.testapp.TestApplications;
 import io.micrometer.common.docs.KeyName;
 import io.micrometer.core.instrument.Meter;
@@ -47,14 +49,22 @@ class ResilientCacheFleetAutoConfigurationTests {
 				"resilient-cache.fleet.stale-after=2s", "resilient-cache.fleet.leader-lease=1s");
 
 	@Test
-	void telemetryOffByDefaultLeavesNoStreamAndNoThread() {
-		this.runner.run((context) -> {
-			assertThat(context).doesNotHaveBean(FleetTelemetry.class);
+	void telemetryOffByDefaultLeavesNoStreamNoSubscriberAndNoThread() {
+		this.runner.withPropertyValues("spring.application.name=plain-off").run((context) -> {
+			assertThat(context).doesNotHaveBean(FleetTelemetry.class).doesNotHaveBean(RegionLoad.Source.class);
 			Regions instance = context.getBean(Regions.class);
 			await().atMost(Duration.ofSeconds(20)).until(() -> TestApplications.allUp(instance));
-			String stream = instance.keys().fleetStream();
+			// Cache traffic: with the telemetry off, nothing of the fleet follows it either.
+			AccountService accounts = context.getBean(AccountService.class);
+			for (int i = 0; i < 20; i++) {
+				accounts.find("off-" + i);
+			}
+			String fleetKeys = instance.keys().fleetStream().replace("fleet-snapshots", "fleet*");
 			await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
-				.until(() -> !exists("east", stream) && !exists("west", stream) && fleetThreads().isEmpty());
+				.until(() -> keys("east", fleetKeys).isEmpty() && keys("west", fleetKeys).isEmpty() && fleetThreads().isEmpty());
+			for (String region : List.of("east", "west")) {
+				assertThat((List<?>) regions.get(region).command("PUBSUB", "CHANNELS", "*fleet*")).as("fleet channels in %s", region).isEmpty();
+			}
 			assertThat(context.getBean(ResilientCacheEndpoint.class).region("fleet")).isNull();
 			assertThat(context.getBean(MeterRegistry.class).find("resilient.cache.fleet.snapshots.published").meters()).isEmpty();
 		});
@@ -95,7 +105,7 @@ class ResilientCacheFleetAutoConfigurationTests {
 				String stream = context.getBean(Regions.class).keys().fleetStream();
 				await().atMost(Duration.ofSeconds(20)).until(() -> exists("west", stream) && !telemetry.view().rows().isEmpty());
 				long now = System.currentTimeMillis();
-				String unsigned = "v1|forged-1|east|" + now + "|1|east,OPEN,OPEN,100.0,0.0,0," + now + ",forged";
+				String unsigned = "v2|forged-1|east|" + now + "|1|east,OPEN,OPEN,100.0,0.0,-1.0,-1.0,0," + now + ",forged";
 				regions.get("west").command("XADD", stream, "*", "s", unsigned);
 				regions.get("west").command("XADD", stream, "*", "s", unsigned + "|" + "ab".repeat(32));
 				regions.get("west").command("XADD", stream, "*", "s", "not a snapshot");
@@ -127,6 +137,10 @@ class ResilientCacheFleetAutoConfigurationTests {
 	private static void assertFailure(Throwable failure, String property, String message) {
 		assertThat(failure).rootCause().isInstanceOf(InvalidConfigurationPropertyValueException.class).hasMessageContaining(property)
 			.hasMessageContaining(message);
+	}
+
+	private static List<?> keys(String region, String pattern) {
+		return (List<?>) regions.get(region).command("KEYS", pattern);
 	}
 
 	private static boolean exists(String region, String key) {

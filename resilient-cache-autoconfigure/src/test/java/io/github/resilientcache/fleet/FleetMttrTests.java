@@ -2,6 +2,7 @@ package io.github.resilientcache.fleet;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import io.github.resilientcache.autoconfigure.ResilientCacheFleetAutoConfiguration;
@@ -41,7 +42,8 @@ class FleetMttrTests {
 		return TestApplications.runner(regions, "east")
 			.withConfiguration(AutoConfigurations.of(ResilientCacheFleetAutoConfiguration.class))
 			.withPropertyValues("resilient-cache.fleet.enabled=true", "resilient-cache.fleet.interval=200ms",
-					"resilient-cache.fleet.stale-after=3s", "resilient-cache.fleet.leader-lease=2s", "resilient-cache.fleet.threshold=1s")
+					"resilient-cache.fleet.stale-after=3s", "resilient-cache.fleet.leader-lease=2s", "resilient-cache.fleet.threshold=1s",
+					"resilient-cache.fleet.cool-down=2s")
 			.withBean(RegionRecoveryAction.class, () -> action);
 	}
 
@@ -67,8 +69,8 @@ class FleetMttrTests {
 			long heal = phases.await(() -> regions.get("east").isRunning() && answers(regions.get("east")));
 			long failback = phases.await(() -> eastUp(a) && eastUp(b));
 			long warm = phases.await(() -> entriesIn(regions.get("east"), a) == ENTRIES);
-			await().atMost(Duration.ofSeconds(30)).until(() -> RecordingAction.count(incidents, Phase.RECOVERED) == 1);
-			assertThat(RecordingAction.count(incidents, Phase.FAILED)).isEqualTo(1);
+			await().atMost(Duration.ofSeconds(30)).until(() -> RecordingAction.count(east(incidents, phases), Phase.RECOVERED) == 1);
+			assertThat(RecordingAction.count(east(incidents, phases), Phase.FAILED)).isEqualTo(1);
 			System.out.printf("[figure] MTTR, local region killed, automation on (threshold 1 s): detect %d ms, heal %d ms, fail back %d ms, warm %d ms%n",
 					phases.detect, heal, failback, warm);
 		}));
@@ -81,7 +83,7 @@ class FleetMttrTests {
 		instance(alertOnly).run((a) -> instance(alertOnly).run((b) -> {
 			Phases phases = killEast(a, b);
 			// The fleet still opens the incident (an alert), but nothing heals the region.
-			await().atMost(Duration.ofSeconds(30)).until(() -> RecordingAction.count(incidents, Phase.FAILED) == 1);
+			await().atMost(Duration.ofSeconds(30)).until(() -> RecordingAction.count(east(incidents, phases), Phase.FAILED) == 1);
 			long alerted = phases.elapsed();
 			await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
 				.until(() -> !regions.get("east").isRunning() && a.getBean(Regions.class).get("east").state() == RegionState.OPEN);
@@ -95,8 +97,10 @@ class FleetMttrTests {
 	}
 
 	private static Phases killEast(AssertableApplicationContext a, AssertableApplicationContext b) {
+		// A healthy fleet that knows no incident: one opened by an instance starting alone on a starved machine has expired.
 		await().atMost(Duration.ofSeconds(30)).until(() -> TestApplications.allUp(a.getBean(Regions.class))
-				&& TestApplications.allUp(b.getBean(Regions.class)) && a.getBean(FleetTelemetry.class).freshInstances() == 2);
+				&& TestApplications.allUp(b.getBean(Regions.class)) && a.getBean(FleetTelemetry.class).freshInstances() == 2
+				&& a.getBean(FleetTelemetry.class).incidents().isEmpty() && b.getBean(FleetTelemetry.class).incidents().isEmpty());
 		AccountService service = a.getBean(AccountService.class);
 		// Both regions hold every entry before the kill: a write a starved JVM journaled instead is written again.
 		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
@@ -117,6 +121,12 @@ class FleetMttrTests {
 					|| b.getBean(Regions.class).get("east").state() == RegionState.OPEN;
 		});
 		return phases;
+	}
+
+	/** East's incidents since the kill: an instance starting alone on a starved machine may rightly open one of its own before. */
+	private static List<RegionIncident> east(List<RegionIncident> incidents, Phases phases) {
+		return incidents.stream().filter((incident) -> incident.region().equals("east") && !incident.openedAt().isBefore(phases.killedAt))
+			.toList();
 	}
 
 	private static boolean eastUp(AssertableApplicationContext context) {
@@ -145,6 +155,8 @@ class FleetMttrTests {
 	private static final class Phases {
 
 		private final long killed;
+
+		private final Instant killedAt = Instant.now();
 
 		private long detect;
 

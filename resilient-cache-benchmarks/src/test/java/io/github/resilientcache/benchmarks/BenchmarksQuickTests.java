@@ -64,6 +64,10 @@ class BenchmarksQuickTests {
 		assertThat(List.of(encryption.encryptedGetRatio(), encryption.encryptedPutRatio(), encryption.protectedGetRatio(),
 				encryption.protectedPutRatio())).allSatisfy((ratio) -> assertThat(ratio).isPositive().isFinite());
 
+		FleetBenchmark.Figures fleet = FleetBenchmark.run(true);
+		assertThat(List.of(fleet.offGetRatio(), fleet.onGetRatio(), fleet.offPutRatio(), fleet.onPutRatio()))
+			.allSatisfy((ratio) -> assertThat(ratio).isPositive().isFinite());
+
 		RecoveryBenchmark.Figures recovery = RecoveryBenchmark.run(2_000);
 		assertThat(recovery.resync().peerKeys()).isEqualTo(2_000);
 		assertThat(recovery.reconciliation().divergent()).isZero();
