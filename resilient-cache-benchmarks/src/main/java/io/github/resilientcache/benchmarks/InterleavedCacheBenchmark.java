@@ -229,7 +229,7 @@ final class InterleavedCacheBenchmark {
 				}
 				Map<Contender, Double> heap = new LinkedHashMap<>();
 				for (Subject subject : subjects.values()) {
-					heap.put(subject.contender, subject.heapPerEntry(settings.quick() ? 1_000 : MEMORY_ENTRIES));
+					heap.put(subject.contender, subject.heapPerEntry(settings.quick() ? 200 : MEMORY_ENTRIES));
 				}
 				return new Result(settings, cells, heap, loadBefore + " at the start, " + loadAverage() + " at the end");
 			}

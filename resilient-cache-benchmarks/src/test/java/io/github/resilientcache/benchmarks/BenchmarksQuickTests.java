@@ -23,13 +23,13 @@ class BenchmarksQuickTests {
 
 	@Test
 	void everyBenchmarkRunsInQuickModeAndProducesItsRows(@TempDir Path output) throws Exception {
-		// The smallest matrix that still exercises every cache manager once, in this JVM (no JMH fork).
-		List<CacheBenchmarkRun.Row> rows = CacheBenchmarkRun.run(new CacheBenchmarkRun.Settings(true, 0, 500, List.of("cacheableGetHit"),
-				List.of(Contender.values()), List.of(1)));
-		assertThat(rows).extracting(CacheBenchmarkRun.Row::contender).containsExactlyInAnyOrder(Contender.values());
+		// The JMH harness (cache-jmh) once, with two managers, in this JVM (no JMH fork); every manager
+		// runs below in the interleaved rounds, which give the headline figures.
+		List<Contender> jmhContenders = List.of(Contender.STARTER_ONE_REGION, Contender.REDISSON);
+		List<CacheBenchmarkRun.Row> rows = CacheBenchmarkRun.run(new CacheBenchmarkRun.Settings(true, 0, 200, List.of("cacheableGetHit"),
+				jmhContenders, List.of(1)));
+		assertThat(rows).extracting(CacheBenchmarkRun.Row::contender).containsExactlyInAnyOrderElementsOf(jmhContenders);
 		assertThat(rows).allSatisfy((row) -> assertThat(row.samples()).isPositive());
-		String tables = CacheBenchmarkRun.tables(rows);
-		Arrays.stream(Contender.values()).forEach((contender) -> assertThat(tables).contains("| " + contender.id() + " |"));
 
 		InterleavedCacheBenchmark.Settings interleavedSettings = new InterleavedCacheBenchmark.Settings(true, 1, 100,
 				List.of(InterleavedCacheBenchmark.Operation.CACHE_GET_HIT, InterleavedCacheBenchmark.Operation.CACHEABLE_PUT), List.of(Contender.values()),
