@@ -35,7 +35,8 @@ import org.springframework.util.Assert;
  * stops every near tier from serving that region's entries within the window, flushes them, and
  * flushes again when messages flow (whatever was announced meanwhile is lost). A channel whose
  * own heartbeats come back later than the window is treated the same way (a slow link delivers
- * invalidations as late). A region state change flushes every near tier too.
+ * invalidations as late). A resubscription (Redisson reconnected, maybe within the window) flushes
+ * too, and so does a region state change.
  * <p>
  * Threads: announcements are handled on Redisson's pub/sub threads (short, non-blocking);
  * heartbeats and silence checks on the {@code resilient-cache-near} scheduler; subscriptions on one
@@ -73,6 +74,9 @@ public final class NearInvalidations implements AutoCloseable {
 	/** Whether each region's channel ever delivered: its first message is no restoration. */
 	private final boolean[] seen;
 
+	/** Whether each region's channel was subscribed before: a subscription again is a reconnection. */
+	private final boolean[] subscribedBefore;
+
 	private final RTopic[] topics;
 
 	private final @Nullable Integer[] listeners;
@@ -107,6 +111,7 @@ public final class NearInvalidations implements AutoCloseable {
 		this.lateUntil = new AtomicLongArray(size);
 		this.live = new boolean[size];
 		this.seen = new boolean[size];
+		this.subscribedBefore = new boolean[size];
 		this.topics = new RTopic[size];
 		this.listeners = new Integer[size];
 		this.subscribing = new boolean[size];
@@ -154,6 +159,7 @@ public final class NearInvalidations implements AutoCloseable {
 
 				@Override
 				public void onSubscribe(String channel) {
+					subscribedAgain(index);
 					delivered(index, System.nanoTime());
 				}
 
@@ -170,6 +176,22 @@ public final class NearInvalidations implements AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			subscribed(index, null, ex);
+		}
+	}
+
+	/**
+	 * Redisson confirmed a subscription. After the first one, it is a resubscription: Redisson lost
+	 * the connection and subscribed again, maybe faster than the silence window, and whatever was
+	 * announced in between is lost, so every tier is flushed.
+	 */
+	private void subscribedAgain(int index) {
+		boolean again;
+		synchronized (this) {
+			again = this.subscribedBefore[index];
+			this.subscribedBefore[index] = true;
+		}
+		if (again) {
+			flushAll(NearFlushCause.CHANNEL_RESTORED);
 		}
 	}
 
