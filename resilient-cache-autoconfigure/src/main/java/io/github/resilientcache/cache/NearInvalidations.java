@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ObjIntConsumer;
 
 import io.github.resilientcache.region.KeySpace;
 import io.github.resilientcache.region.NearAnnouncements;
@@ -86,6 +87,10 @@ public final class NearInvalidations implements AutoCloseable {
 	private final LongAdder rejected = new LongAdder();
 
 	private volatile LagRecorder lag = LagRecorder.NONE;
+
+	/** Told of each key announcement once a tier processed it (tests). */
+	private volatile ObjIntConsumer<Announcement> processed = (announcement, region) -> {
+	};
 
 	private @Nullable ScheduledExecutorService scheduler;
 
@@ -222,6 +227,16 @@ public final class NearInvalidations implements AutoCloseable {
 	}
 
 	/**
+	 * Sets who is told of each key announcement once its near tier processed it, e.g. a test that
+	 * must know which versions an instance processed (a write can be announced more than once: a
+	 * replay of a write that timed out but had landed).
+	 * @param processed told the announcement and the index of its region
+	 */
+	void setProcessedListener(ObjIntConsumer<Announcement> processed) {
+		this.processed = processed;
+	}
+
+	/**
 	 * Whether a region's channel delivered a message within the silence window.
 	 * @param region the region's index in failover order
 	 * @param now {@link System#nanoTime()}
@@ -261,6 +276,7 @@ public final class NearInvalidations implements AutoCloseable {
 			if (near != null) {
 				near.invalidate(region, announcement.subject(), announcement.version());
 				this.lag.record(cache, this.regions.all().get(region).name(), Math.max(0, nowMicros() - announcement.micros()) * 1000);
+				this.processed.accept(announcement, region);
 			}
 		}
 		else if (announcement.kind() == 'C') {

@@ -65,17 +65,14 @@ class NearCacheTests {
 			Cache cacheA = ready(a);
 			Cache cacheB = ready(b);
 			NearCache nearB = near(b);
-			AtomicLong eastProcessed = new AtomicLong();
+			AtomicLong eastProcessed = eastVersionsProcessed(b);
 			ConcurrentLinkedQueue<Long> lags = new ConcurrentLinkedQueue<>();
-			invalidations(b).setLagRecorder((cache, region, nanos) -> {
-				lags.add(nanos);
-				if (region.equals("east") && cache.equals("rates")) {
-					eastProcessed.incrementAndGet();
-				}
-			});
+			invalidations(b).setLagRecorder((cache, region, nanos) -> lags.add(nanos));
 			cacheA.put("k", "0");
 			await().atMost(Duration.ofSeconds(5)).until(() -> eastProcessed.get() == 1);
 			int writes = 3000;
+			CacheStatistics statisticsA = statistics(a);
+			long eastPutsBefore = statisticsA.puts(0);
 			AtomicBoolean done = new AtomicBoolean();
 			AtomicInteger stale = new AtomicInteger();
 			AtomicInteger reads = new AtomicInteger();
@@ -95,7 +92,8 @@ class NearCacheTests {
 			});
 			CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
 				while (!done.get()) {
-					// The p-th east announcement B processed is that of write p - 1 (write 0 came first).
+					// B processed p distinct versions of k announced by east: of p distinct writes, so the
+					// newest of them is write p - 1 or later (write 0 came first).
 					long processed = eastProcessed.get();
 					long flushes = nearB.flushes();
 					boolean followedEast = nearB.followed() == 0;
@@ -148,7 +146,11 @@ class NearCacheTests {
 			assertThat(stale).hasValue(0);
 			assertThat(reads.get() - elsewhere.get()).as("reads of east's entries judged").isPositive();
 			assertThat(hits).as("B served from its near tier").isPositive();
-			assertThat(eastProcessed.get()).as("B received the invalidations").isGreaterThan(writes / 2);
+			// Of the writes east took (on a starved machine A's link to east can time out: those writes go to west and
+			// are journaled for east, whose replay copies only each key's latest version).
+			long tookEast = statisticsA.puts(0) - eastPutsBefore;
+			assertThat(eastProcessed.get() - 1).as("B received the invalidations of the %d writes east took", tookEast)
+				.isGreaterThanOrEqualTo(tookEast / 2);
 			assertThat(Long.parseLong((String) cacheB.get("k").get())).as("what B serves once writes stopped")
 				.isEqualTo(held(b.getBean(Regions.class), b.getBean(ValueCodec.class)));
 		}));
@@ -162,10 +164,7 @@ class NearCacheTests {
 				Cache cacheB = ready(b);
 				NearCache nearB = near(b);
 				cacheA.put("k", "1");
-				await().atMost(Duration.ofSeconds(5)).until(() -> {
-					long hits = nearB.hits();
-					return "1".equals(cacheB.get("k").get()) && nearB.hits() > hits;
-				});
+				await().atMost(Duration.ofSeconds(5)).until(() -> nearHit(cacheB, nearB, "1"));
 				linkB.blackhole();
 				long cut = System.nanoTime();
 				cacheA.put("k", "2");
@@ -179,7 +178,11 @@ class NearCacheTests {
 						stoppedMillis, HEARTBEAT.toMillis(), MAX_STALENESS.toMillis());
 				linkB.pass();
 				await().atMost(Duration.ofSeconds(20)).until(() -> TestApplications.allUp(b.getBean(Regions.class)) && nearB.isLive());
-				assertThat(cacheB.get("k").get()).isEqualTo("2");
+				// A read no region answers in time (a starved machine) is a miss: the next one reads "2".
+				await().atMost(Duration.ofSeconds(5)).until(() -> {
+					Cache.ValueWrapper again = cacheB.get("k");
+					return again != null && "2".equals(again.get());
+				});
 			}));
 		}
 	}
@@ -190,10 +193,7 @@ class NearCacheTests {
 			Cache cacheB = ready(b);
 			NearCache nearB = near(b);
 			cacheB.put("k", "1");
-			await().atMost(Duration.ofSeconds(5)).until(() -> {
-				long hits = nearB.hits();
-				return "1".equals(cacheB.get("k").get()) && nearB.hits() > hits;
-			});
+			await().atMost(Duration.ofSeconds(5)).until(() -> nearHit(cacheB, nearB, "1"));
 			long restored = nearB.flushes(NearFlushCause.CHANNEL_RESTORED);
 			long lost = nearB.flushes(NearFlushCause.CHANNEL_LOST);
 			// East drops B's subscription: Redisson reconnects and subscribes again at once, faster than the silence window.
@@ -307,8 +307,9 @@ class NearCacheTests {
 				.until(() -> !regionsB.get("east").isServing() && !a.getBean(Regions.class).get("east").isServing());
 			LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
 			regions.get("east").resume();
-			await().atMost(Duration.ofSeconds(30))
-				.until(() -> TestApplications.allUp(regionsB) && TestApplications.allUp(a.getBean(Regions.class)));
+			// Until B reads east again (failback): what the test is about. A's own recovery (replaying what it
+			// journaled for east) does not change what B may serve, and takes longest on a starved machine.
+			await().atMost(Duration.ofSeconds(30)).until(() -> regionsB.get("east").isServing() && nearB.followed() == 0);
 			LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
 			done.set(true);
 			writer.join();
@@ -335,6 +336,7 @@ class NearCacheTests {
 			assertThat(nearHits).isPositive();
 			assertThat(worst).isLessThan(MAX_STALENESS.toNanos());
 			assertThat(nearB.flushes(NearFlushCause.REGION_STATE)).isPositive();
+			assertThat(nearB.flushes(NearFlushCause.FAILOVER)).as("B's reads moved to west and back").isPositive();
 		}));
 	}
 
@@ -344,12 +346,7 @@ class NearCacheTests {
 			Cache cacheA = ready(a);
 			Cache cacheB = ready(b);
 			NearCache nearB = near(b);
-			AtomicLong eastProcessed = new AtomicLong();
-			invalidations(b).setLagRecorder((cache, region, nanos) -> {
-				if (region.equals("east")) {
-					eastProcessed.incrementAndGet();
-				}
-			});
+			AtomicLong eastProcessed = eastVersionsProcessed(b);
 			cacheA.put("k", "1");
 			await().atMost(Duration.ofSeconds(5)).until(() -> eastProcessed.get() == 1);
 			GatedCodec gate = (GatedCodec) b.getBean(ValueCodec.class);
@@ -375,30 +372,26 @@ class NearCacheTests {
 		instance(true).run((b) -> {
 			Cache cacheB = ready(b);
 			NearCache nearB = near(b);
+			CacheStatistics statistics = statistics(b);
+			long misses = statistics.totalMisses();
 			AtomicInteger loads = new AtomicInteger();
-			CountDownLatch start = new CountDownLatch(1);
 			List<CompletableFuture<String>> callers = new ArrayList<>();
 			for (int i = 0; i < 8; i++) {
-				callers.add(CompletableFuture.supplyAsync(() -> {
-					await().until(() -> start.getCount() == 0);
-					return cacheB.get("c", () -> {
-						loads.incrementAndGet();
-						LockSupport.parkNanos(50_000_000);
-						return "loaded";
-					});
-				}));
+				callers.add(CompletableFuture.supplyAsync(() -> cacheB.get("c", () -> {
+					loads.incrementAndGet();
+					// The load lasts until every caller has missed (8 misses, and the read again of the caller that
+					// loads): the others are then waiting for this load, which forces the interleaving whatever
+					// the machine's load (a caller that missed after the load completed would read again and, if no
+					// region answered in time on a starved machine, rightly load again).
+					await().atMost(Duration.ofSeconds(10)).until(() -> statistics.totalMisses() - misses >= 9);
+					return "loaded";
+				})));
 			}
-			start.countDown();
 			callers.forEach((caller) -> assertThat(caller.join()).isEqualTo("loaded"));
 			assertThat(loads).hasValue(1);
 			// The next reads fill the near tier and hit it (the first fill may be dropped by the
-			// announcement of the load's own write, when it arrives after that fill): never a load.
-			await().atMost(Duration.ofSeconds(5)).until(() -> {
-				long hits = nearB.hits();
-				assertThat(cacheB.get("c", () -> "again")).isEqualTo("loaded");
-				return nearB.hits() > hits;
-			});
-			assertThat(loads).hasValue(1);
+			// announcement of the load's own write, when it arrives after that fill).
+			await().atMost(Duration.ofSeconds(5)).until(() -> nearHit(cacheB, nearB, "c", "loaded"));
 		});
 	}
 
@@ -407,6 +400,8 @@ class NearCacheTests {
 		instance(true).run((b) -> {
 			Cache cacheB = ready(b);
 			NearCache nearB = near(b);
+			CacheStatistics statistics = statistics(b);
+			long misses = statistics.totalMisses();
 			AtomicInteger loads = new AtomicInteger();
 			CompletableFuture<String> load = new CompletableFuture<>();
 			List<CompletableFuture<String>> callers = new ArrayList<>();
@@ -416,19 +411,13 @@ class NearCacheTests {
 					return load;
 				}));
 			}
-			// Completed once the first caller missed and loads: the others, issued before, wait for it (coalescing holds
-			// whatever the timing: a caller that misses after the load stored its value reads it again instead of loading).
-			await().atMost(Duration.ofSeconds(5)).until(() -> loads.get() > 0);
+			// Completed once every caller has missed (8 misses, and the read again of the caller that loads): the others
+			// then wait for this load.
+			await().atMost(Duration.ofSeconds(10)).until(() -> statistics.totalMisses() - misses >= 9);
 			load.complete("loaded");
 			callers.forEach((caller) -> assertThat(caller).succeedsWithin(Duration.ofSeconds(5)).isEqualTo("loaded"));
 			assertThat(loads).hasValue(1);
-			await().atMost(Duration.ofSeconds(5)).until(() -> {
-				long hits = nearB.hits();
-				assertThat(cacheB.retrieve("r", () -> CompletableFuture.completedFuture("again"))).succeedsWithin(Duration.ofSeconds(5))
-					.isEqualTo("loaded");
-				return nearB.hits() > hits;
-			});
-			assertThat(loads).hasValue(1);
+			await().atMost(Duration.ofSeconds(5)).until(() -> nearHit(cacheB, nearB, "r", "loaded"));
 		});
 	}
 
@@ -449,6 +438,20 @@ class NearCacheTests {
 		}));
 	}
 
+	/**
+	 * Reads a key once: whether the near tier served it with the expected value. A miss (no region
+	 * answered in time on a starved machine) is not a failure, only no hit.
+	 */
+	private static boolean nearHit(Cache cache, NearCache near, String expected) {
+		return nearHit(cache, near, "k", expected);
+	}
+
+	private static boolean nearHit(Cache cache, NearCache near, String key, String expected) {
+		long hits = near.hits();
+		Cache.ValueWrapper read = cache.get(key);
+		return read != null && expected.equals(read.get()) && near.hits() > hits;
+	}
+
 	private static Cache ready(ApplicationContext context) {
 		Regions all = context.getBean(Regions.class);
 		await().atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(all));
@@ -460,10 +463,32 @@ class NearCacheTests {
 		return cache;
 	}
 
+	private static CacheStatistics statistics(ApplicationContext context) {
+		CacheStatistics statistics = context.getBean(MultiRegionCacheManager.class).getStatistics("rates");
+		assertThat(statistics).isNotNull();
+		return statistics;
+	}
+
 	private static NearCache near(ApplicationContext context) {
 		NearCache near = context.getBean(MultiRegionCacheManager.class).getNearCache("rates");
 		assertThat(near).isNotNull();
 		return near;
+	}
+
+	/**
+	 * How many distinct versions of key {@code k} of {@code rates} announced by east an instance has
+	 * processed. Distinct: a write can be announced twice (a replay of a write that timed out in the
+	 * writer but had landed), and counting announcements would then run ahead of the writes.
+	 */
+	private static AtomicLong eastVersionsProcessed(ApplicationContext context) {
+		AtomicLong processed = new AtomicLong();
+		java.util.Set<String> versions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+		invalidations(context).setProcessedListener((announcement, region) -> {
+			if (region == 0 && announcement.subject().equals("rc:rates::k") && versions.add(announcement.version())) {
+				processed.incrementAndGet();
+			}
+		});
+		return processed;
 	}
 
 	private static NearInvalidations invalidations(ApplicationContext context) {
