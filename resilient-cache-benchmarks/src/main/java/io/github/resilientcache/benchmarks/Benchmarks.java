@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * Entry point of the benchmarks: {@code ./mvnw -pl resilient-cache-benchmarks exec:exec -Dbenchmark=NAME}
- * with NAME {@code cache}, {@code failover}, {@code replay}, {@code write}, {@code recovery}, {@code encryption} or {@code all}; add
+ * with NAME {@code cache}, {@code failover}, {@code replay}, {@code write}, {@code recovery}, {@code encryption}, {@code near} or {@code all}; add
  * {@code -Dbenchmark.quick=true} for one short iteration of each (what CI runs). Each benchmark starts
  * its own embedded Redis servers and prints its figures next to a baseline measured in the same run.
  */
@@ -30,6 +30,7 @@ public final class Benchmarks {
 			case "write" -> VersionedWriteBenchmark.run(quick);
 			case "recovery" -> RecoveryBenchmark.run(quick ? 2_000 : 100_000, quick ? 1 : 5);
 			case "encryption" -> EncryptionBenchmark.run(quick);
+			case "near" -> NearCacheBenchmark.run(quick);
 			case "all" -> {
 				cache();
 				failover(quick);
@@ -37,8 +38,9 @@ public final class Benchmarks {
 				VersionedWriteBenchmark.run(quick);
 				RecoveryBenchmark.run(quick ? 2_000 : 100_000, quick ? 1 : 5);
 				EncryptionBenchmark.run(quick);
+				NearCacheBenchmark.run(quick);
 			}
-			default -> throw new IllegalArgumentException("Unknown benchmark '" + which + "': use cache, failover, replay, write, recovery, encryption or all");
+			default -> throw new IllegalArgumentException("Unknown benchmark '" + which + "': use cache, failover, replay, write, recovery, encryption, near or all");
 		}
 	}
 
