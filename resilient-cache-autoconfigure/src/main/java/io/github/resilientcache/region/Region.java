@@ -215,19 +215,27 @@ public final class Region {
 			throw notPermitted();
 		}
 		long start = System.nanoTime();
+		CompletableFuture<T> call = null;
 		try {
 			long deadline = start + Math.max(timeoutNanos, 1);
-			CompletionStage<T> stage = start(operation, deadline);
-			T value = stage.toCompletableFuture().get(Math.max(deadline - System.nanoTime(), 1), TimeUnit.NANOSECONDS);
+			call = start(operation, deadline).toCompletableFuture();
+			T value = call.get(Math.max(deadline - System.nanoTime(), 1), TimeUnit.NANOSECONDS);
 			succeeded(start);
 			return value;
+		}
+		catch (java.util.concurrent.TimeoutException ex) {
+			if (call instanceof Pipeline.Queued<?> queued) {
+				// Nobody waits for it any more: still in a pipeline's queue, it is never sent.
+				queued.cancel(false);
+			}
+			throw failed(start, ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			this.circuitBreaker.releasePermission();
 			throw new RegionFailureException(this.name, "interrupted", ex);
 		}
-		catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException ex) {
+		catch (ExecutionException | RuntimeException ex) {
 			throw failed(start, unwrap(ex));
 		}
 	}

@@ -2,10 +2,7 @@ package io.github.resilientcache.region;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -326,10 +323,25 @@ public final class RegionStore {
 
 	private final boolean cluster;
 
-	/** The SHA-1 of each script sent in batches, computed once. */
+	/** Concurrent reads, sent together as one {@code MGET} when they find the wire busy. */
+	private final Pipeline<String, byte @Nullable []> reads;
+
+	/** Concurrent first writes ({@link #writeFirst}), pipelined together when they find the wire busy. */
+	private final Pipeline<EntryWrite, List<Object>> firstWrites;
+
+	/** Concurrent replicated writes ({@link #write}), pipelined together when they find the wire busy. */
+	private final Pipeline<EntryWrite, List<Object>> copyWrites;
+
+	/** The SHA-1 of each script sent in batches, as the servers answered when it was loaded once into every master. */
 	private final Map<String, String> shas = new ConcurrentHashMap<>();
 
 	private static final byte[] NO_CHANNEL = new byte[0];
+
+	/**
+	 * Commands of one kind (reads, first writes, replicated writes) on the wire at once before
+	 * concurrent callers queue and leave together as one batch (see {@link Pipeline}).
+	 */
+	static final int IN_FLIGHT = Integer.getInteger("resilient-cache.internal.in-flight", 2);
 
 	/** Where changes of keys of near-cached caches are announced; nothing is announced until set. */
 	private volatile @Nullable NearAnnouncements announcements;
@@ -345,6 +357,11 @@ public final class RegionStore {
 		this.script = client.getScript(ByteArrayCodec.INSTANCE);
 		this.maxTrustedStamp = maxTrustedStamp;
 		this.cluster = client.getConfig().isClusterConfig();
+		this.reads = new Pipeline<>(IN_FLIGHT, this::getOne, this::getMany);
+		this.firstWrites = new Pipeline<>(IN_FLIGHT, (write) -> eval(write.key(), CAUSAL_SET, write.encoded(), write.version()),
+				(writes) -> evalAll(CAUSAL_SET, writes));
+		this.copyWrites = new Pipeline<>(IN_FLIGHT, (write) -> eval(write.key(), CONDITIONAL_SET, write.encoded(), write.version()),
+				(writes) -> evalAll(CONDITIONAL_SET, writes));
 	}
 
 	/**
@@ -387,12 +404,29 @@ public final class RegionStore {
 
 
 	/**
-	 * Reads the raw entry of a key.
+	 * Reads the raw entry of a key: a plain {@code GET}, or, when other reads of this region are on
+	 * the wire, part of one {@code MGET} with the reads waiting beside it ({@link ReadPipeline}). In
+	 * an {@code MGET} a key of another Redis type reads as absent rather than failing (the next write
+	 * of the key repairs it, as a {@code GET}'s error would have).
 	 * @param key the Redis key
 	 * @return the stored bytes, {@code null} when the key does not exist
 	 */
 	public CompletionStage<byte @Nullable []> get(String key) {
+		return this.reads.submit(key);
+	}
+
+	private CompletionStage<byte @Nullable []> getOne(String key) {
 		return this.client.<byte[]>getBucket(key, ByteArrayCodec.INSTANCE).getAsync();
+	}
+
+	/** {@code MGET}; on a Cluster, Redisson splits it by slot. */
+	private CompletionStage<List<byte @Nullable []>> getMany(List<String> keys) {
+		CompletionStage<Map<String, byte[]>> values = this.client.getBuckets(ByteArrayCodec.INSTANCE).getAsync(keys.toArray(String[]::new));
+		return values.thenApply((present) -> {
+			List<byte @Nullable []> inOrder = new ArrayList<>(keys.size());
+			keys.forEach((key) -> inOrder.add(present.get(key)));
+			return inOrder;
+		});
 	}
 
 	/**
@@ -416,7 +450,7 @@ public final class RegionStore {
 	 * @return the outcome, with the version stored, which replication carries to the other regions
 	 */
 	public CompletionStage<WriteOutcome> writeFirst(String key, EncodedEntry encoded, Version proposed) {
-		return eval(key, CAUSAL_SET, encoded, proposed).thenApply(WriteOutcome::of);
+		return this.firstWrites.submit(new EntryWrite(key, encoded, proposed)).thenApply(WriteOutcome::of);
 	}
 
 	/**
@@ -428,7 +462,7 @@ public final class RegionStore {
 	 * @return the outcome
 	 */
 	public CompletionStage<WriteOutcome> write(String key, EncodedEntry encoded, Version version) {
-		return eval(key, CONDITIONAL_SET, encoded, version).thenApply(WriteOutcome::of);
+		return this.copyWrites.submit(new EntryWrite(key, encoded, version)).thenApply(WriteOutcome::of);
 	}
 
 	/**
@@ -487,6 +521,25 @@ public final class RegionStore {
 	private CompletionStage<List<Object>> eval(String key, String script, EncodedEntry encoded, Version version) {
 		return this.script.evalAsync(key, RScript.Mode.READ_WRITE, script, RScript.ReturnType.LIST, List.of(key), encoded.kind, encoded.payload,
 				encoded.ttl, utf8(version.sortKey()), utf8(hex(this.maxTrustedStamp.getAsLong())), channelFor(key));
+	}
+
+	/** Script calls of one script for several keys, pipelined (see {@link #inBatch}). */
+	private CompletableFuture<List<List<Object>>> evalAll(String script, List<EntryWrite> writes) {
+		return inBatch(script, (batchScript, sha) -> {
+			byte[] maxTrusted = utf8(hex(this.maxTrustedStamp.getAsLong()));
+			List<CompletableFuture<List<Object>>> results = new ArrayList<>(writes.size());
+			for (EntryWrite write : writes) {
+				EncodedEntry encoded = write.encoded();
+				results.add(batchScript.<List<Object>>evalShaAsync(write.key(), RScript.Mode.READ_WRITE, sha, RScript.ReturnType.LIST,
+						List.of(write.key()), encoded.kind, encoded.payload, encoded.ttl, utf8(write.version().sortKey()), maxTrusted,
+						channelFor(write.key())).toCompletableFuture());
+			}
+			return () -> results.stream().map(CompletableFuture::join).toList();
+		});
+	}
+
+	/** One entry write waiting in a {@link Pipeline}. */
+	private record EntryWrite(String key, EncodedEntry encoded, Version version) {
 	}
 
 	private static byte[] utf8(String text) {
@@ -658,8 +711,9 @@ public final class RegionStore {
 	}
 
 	/**
-	 * Runs a pipelined batch of EVALSHA calls of one script (a Cluster region, whose keys spread
-	 * over several masters). The SHA is computed here, not loaded per batch; when a master answers
+	 * Runs a pipelined batch of EVALSHA calls of one script: the per-key pages of a Cluster region
+	 * (whose keys spread over several masters) and the writes that found the wire busy
+	 * ({@link Pipeline}). The script is loaded once, not per batch; when a master answers
 	 * NOSCRIPT (it restarted or failed over since, and lost its script cache) the script is loaded
 	 * into every master and the batch sent once more: every script is idempotent.
 	 * @param script the script's text
@@ -667,7 +721,16 @@ public final class RegionStore {
 	 * returns what reads their results once the batch has run
 	 */
 	private <T> CompletableFuture<T> inBatch(String script, BiFunction<RScriptAsync, String, Supplier<T>> commands) {
-		String sha = this.shas.computeIfAbsent(script, RegionStore::sha1);
+		String sha = this.shas.get(script);
+		if (sha == null) {
+			// Loaded into every master before the first batch: a batch that met NOSCRIPT on one master
+			// only would be sent again whole, and the commands the other masters ran would then report
+			// what they found the second time (already written) instead of what they did.
+			return this.script.scriptLoadAsync(script).toCompletableFuture().thenCompose((loaded) -> {
+				this.shas.put(script, loaded);
+				return inBatch(script, commands);
+			});
+		}
 		return runBatch(commands, sha).exceptionallyCompose((ex) -> {
 			if (!isNoScript(ex)) {
 				return CompletableFuture.failedFuture(ex);
@@ -689,15 +752,6 @@ public final class RegionStore {
 			}
 		}
 		return false;
-	}
-
-	private static String sha1(String script) {
-		try {
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-1 is required of every JDK", ex);
-		}
 	}
 
 	/**

@@ -80,6 +80,18 @@ class ClusterRegionStoreTests {
 		assertThat(join(store.getWithTtl(keys))).containsOnlyNulls();
 	}
 
+	@Test
+	void concurrentCallsSpanningEveryMasterLeaveInBatchesAndEachGetsItsOwnAnswer() {
+		List<String> keys = java.util.stream.IntStream.range(0, 300).mapToObj((i) -> "rc:accounts::c" + i).toList();
+
+		ConcurrentEntryCalls.everyCallGetsItsOwnAnswer(store, keys, 20);
+		flushScripts();
+		ConcurrentEntryCalls.everyCallGetsItsOwnAnswer(store, keys, 30);
+
+		long mgets = cluster.nodes().stream().mapToLong((node) -> ConcurrentEntryCalls.calls((String) node.command("INFO", "commandstats"), "mget")).sum();
+		assertThat(mgets).as("reads that found the wire busy left as MGET, split by slot").isPositive();
+	}
+
 	private static void flushScripts() {
 		cluster.nodes().forEach((node) -> node.command("SCRIPT", "FLUSH"));
 	}

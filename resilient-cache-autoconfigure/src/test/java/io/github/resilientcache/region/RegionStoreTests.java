@@ -439,6 +439,52 @@ class RegionStoreTests {
 		assertThat(join(store.deleteAllUnlessNewer(List.of("rc:accounts::2"), new Version(10, "west")))).isOne();
 	}
 
+	@Test
+	void concurrentCallsLeaveInBatchesAndEachGetsItsOwnAnswer() {
+		List<String> keys = java.util.stream.IntStream.range(0, 500).mapToObj((i) -> "rc:accounts::c" + i).toList();
+		redis().command("CONFIG", "RESETSTAT");
+
+		ConcurrentEntryCalls.everyCallGetsItsOwnAnswer(store, keys, 20);
+
+		String stats = (String) redis().command("INFO", "commandstats");
+		assertThat(ConcurrentEntryCalls.calls(stats, "mget")).as("reads that found the wire busy left as MGET").isPositive();
+		assertThat(ConcurrentEntryCalls.calls(stats, "evalsha") + ConcurrentEntryCalls.calls(stats, "eval"))
+			.as("fewer script calls than writes would mean some were lost").isGreaterThanOrEqualTo(keys.size() * 2L);
+	}
+
+	@Test
+	void batchedWritesWorkAfterTheServerLostItsScriptCache() {
+		List<String> keys = java.util.stream.IntStream.range(0, 200).mapToObj((i) -> "rc:accounts::s" + i).toList();
+		ConcurrentEntryCalls.everyCallGetsItsOwnAnswer(store, keys.subList(0, 10), 30);
+		redis().command("SCRIPT", "FLUSH");
+
+		ConcurrentEntryCalls.everyCallGetsItsOwnAnswer(store, keys, 40);
+	}
+
+	@Test
+	void aKeyOfAnotherTypeReadsAsAbsentInABatchAndTheOthersAreUntouched() {
+		List<String> keys = java.util.stream.IntStream.range(0, 200).mapToObj((i) -> "rc:accounts::t" + i).toList();
+		ConcurrentEntryCalls.everyCallGetsItsOwnAnswer(store, keys, 50);
+		redis().command("DEL", keys.get(100));
+		redis().command("LPUSH", keys.get(100), "forged");
+
+		List<CompletionStage<byte[]>> reads = keys.stream().map(store::get).toList();
+
+		for (int i = 0; i < keys.size(); i++) {
+			if (i == 100) {
+				// Alone, a GET fails with WRONGTYPE (a PoisonedKeyException upstream); in an MGET the key reads
+				// as absent. Which one depends on whether it found the wire busy; never are its bytes an entry.
+				Object outcome = reads.get(i).toCompletableFuture().handle((value, ex) -> (ex != null) ? ex : value).join();
+				assertThat(outcome).satisfiesAnyOf((absent) -> assertThat(absent).isNull(),
+						(error) -> assertThat(error).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.THROWABLE)
+							.hasMessageContaining("WRONGTYPE"));
+			}
+			else {
+				assertThat(join(reads.get(i))).isEqualTo(ConcurrentEntryCalls.entry((i % 2 == 0) ? 50 : 51, keys.get(i)).toBytes());
+			}
+		}
+	}
+
 	private static StoredEntry value(long stamp, String region, String payload) {
 		return StoredEntry.value(new Version(stamp, region), payload.getBytes(StandardCharsets.UTF_8));
 	}

@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * Entry point of the benchmarks: {@code ./mvnw -pl resilient-cache-benchmarks exec:exec -Dbenchmark=NAME}
- * with NAME {@code cache}, {@code failover}, {@code replay}, {@code write}, {@code recovery}, {@code encryption}, {@code near} or {@code all}; add
+ * with NAME {@code cache} (the hot path in interleaved rounds: the headline figures), {@code cache-jmh} (the
+ * same operations under JMH, for latency distributions and {@code -prof gc}), {@code failover}, {@code replay}, {@code write}, {@code recovery}, {@code encryption}, {@code near} or {@code all}; add
  * {@code -Dbenchmark.quick=true} for one short iteration of each (what CI runs). Each benchmark starts
  * its own embedded Redis servers and prints its figures next to a baseline measured in the same run.
  */
@@ -19,29 +20,35 @@ public final class Benchmarks {
 		String which = (args.length > 0) ? args[0].toLowerCase(Locale.ROOT) : "all";
 		boolean quick = Boolean.getBoolean("benchmark.quick");
 		switch (which) {
-			case "cache" -> cache();
+			case "cache" -> interleaved();
+			case "cache-jmh" -> cache();
 			case "failover" -> failover(quick);
 			case "failover-chart" -> {
 				// Draws the published chart again from its CSV, e.g. after a change of the chart's layout.
 				Path output = Path.of(System.getProperty("benchmark.output", "target/benchmarks"));
 				FailoverResult.redraw(output.resolve("benchmarks-failover.csv"), output.resolve("benchmarks-failover.png"));
 			}
-			case "replay" -> ReplayRateBenchmark.run(quick ? 2_000 : 100_000);
+			case "replay" -> ReplayRateBenchmark.run(quick ? 2_000 : 100_000, quick ? 1 : 3);
 			case "write" -> VersionedWriteBenchmark.run(quick);
 			case "recovery" -> RecoveryBenchmark.run(quick ? 2_000 : 100_000, quick ? 1 : 5);
 			case "encryption" -> EncryptionBenchmark.run(quick);
 			case "near" -> NearCacheBenchmark.run(quick);
 			case "all" -> {
-				cache();
+				interleaved();
 				failover(quick);
-				ReplayRateBenchmark.run(quick ? 2_000 : 100_000);
+				ReplayRateBenchmark.run(quick ? 2_000 : 100_000, quick ? 1 : 3);
 				VersionedWriteBenchmark.run(quick);
 				RecoveryBenchmark.run(quick ? 2_000 : 100_000, quick ? 1 : 5);
 				EncryptionBenchmark.run(quick);
 				NearCacheBenchmark.run(quick);
 			}
-			default -> throw new IllegalArgumentException("Unknown benchmark '" + which + "': use cache, failover, replay, write, recovery, encryption, near or all");
+			default -> throw new IllegalArgumentException("Unknown benchmark '" + which + "': use cache, cache-jmh, failover, replay, write, recovery, encryption, near or all");
 		}
+	}
+
+	private static void interleaved() throws Exception {
+		InterleavedCacheBenchmark.Result result = InterleavedCacheBenchmark.run(InterleavedCacheBenchmark.Settings.fromSystemProperties());
+		System.out.println(InterleavedCacheBenchmark.tables(result));
 	}
 
 	private static void cache() throws Exception {

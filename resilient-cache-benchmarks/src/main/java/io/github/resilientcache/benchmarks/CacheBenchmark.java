@@ -99,7 +99,7 @@ public class CacheBenchmark {
 
 	@TearDown(Level.Trial)
 	public void stop(BenchmarkParams params) {
-		String incident = incident();
+		String incident = incident(this.context);
 		if (incident != null) {
 			String benchmark = params.getBenchmark();
 			Incidents.record(this.contender, benchmark.substring(benchmark.lastIndexOf('.') + 1), params.getThreads(), incident);
@@ -111,15 +111,17 @@ public class CacheBenchmark {
 	 * What the starter did besides serving, if anything: on a starved machine a region can miss its
 	 * timeout, and the starter then journals writes and fails over, which changes what the trial
 	 * measured. Such trials are marked in the tables rather than silently mixed in.
-	 * @return the description, {@code null} if every region stayed up and missed no write
+	 * @param context a contender's application
+	 * @return the description, {@code null} if every region stayed up and missed no write (and for
+	 * the plain managers)
 	 */
-	private String incident() {
-		if (this.context.getBeanNamesForType(Regions.class).length == 0) {
+	static String incident(ConfigurableApplicationContext context) {
+		if (context.getBeanNamesForType(Regions.class).length == 0) {
 			return null;
 		}
-		ReplayJournal journal = this.context.getBean(ReplayJournal.class);
+		ReplayJournal journal = context.getBean(ReplayJournal.class);
 		StringBuilder out = new StringBuilder();
-		for (Region region : this.context.getBean(Regions.class).all()) {
+		for (Region region : context.getBean(Regions.class).all()) {
 			long missed = journal.recorded(region);
 			if (missed > 0 || region.state() != RegionState.UP) {
 				out.append((out.length() > 0) ? "; " : "").append(region.name()).append(' ').append(region.state()).append(", ")

@@ -26,7 +26,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Replay rate of a journal of N keys (default 100k), against a baseline measured in the same run: a
  * plain pipelined copy of the same entries between the same two servers (GET then SET, no journal,
- * no version check), i.e. the cost of moving the data at all.
+ * no version check), i.e. the cost of moving the data at all. Several rounds, each from an empty east
+ * and a full journal, the copy before the replay in one round and after it in the next; the ratio
+ * is the median of the per-round ratios.
  */
 final class ReplayRateBenchmark {
 
@@ -40,17 +42,18 @@ final class ReplayRateBenchmark {
 	 * @param keys keys in the journal
 	 * @param replayRate keys replayed per second
 	 * @param baselineRate keys copied per second by the plain pipelined copy
-	 * @param result the replay's own result
+	 * @param result the last round's replay result
+	 * @param spread the per-round ratios of replay to copy: median and range
 	 */
-	record Figures(int keys, double replayRate, double baselineRate, ReplayResult result) {
+	record Figures(int keys, double replayRate, double baselineRate, ReplayResult result, InterleavedCacheBenchmark.Spread spread) {
 
 		double ratio() {
-			return this.replayRate / this.baselineRate;
+			return this.spread.median();
 		}
 
 	}
 
-	static Figures run(int keys) {
+	static Figures run(int keys, int rounds) {
 		try (EmbeddedRedis east = EmbeddedRedis.start("bench-east"); EmbeddedRedis west = EmbeddedRedis.start("bench-west")) {
 			RedissonClient eastClient = BenchmarkRegions.client(east);
 			RedissonClient westClient = BenchmarkRegions.client(west);
@@ -73,30 +76,56 @@ final class ReplayRateBenchmark {
 				// Regions start OPEN: west serves as the healthy peer, east stays out and misses the writes.
 				westRegion.beginRecovery("benchmark");
 				westRegion.recovered("benchmark");
-				names.forEach((key) -> journal.record(eastRegion, key, "benchmark"));
-				await().atMost(Duration.ofMinutes(2)).until(() -> journal.store().depth(westClient, "east") == keys);
-
-				long baselineStart = System.nanoTime();
-				forEachBatch(names, (key) -> westClient.<byte[]>getBucket(key, ByteArrayCodec.INSTANCE).getAsync()
-					.thenCompose((value) -> eastClient.<byte[]>getBucket("baseline:" + key, ByteArrayCodec.INSTANCE).setAsync(value)));
-				double baselineSeconds = (System.nanoTime() - baselineStart) / 1e9;
-
-				eastRegion.beginRecovery("benchmark");
-				ReplayResult result = new JournalReplayer(regions, journal, new HybridLogicalClock(Duration.ofSeconds(5)), BATCH, Integer.MAX_VALUE).replay(eastRegion);
-				double baselineRate = keys / baselineSeconds;
-				System.out.printf("[benchmark] replay of a %,d-key journal: %s%n", keys, result.describe());
-				System.out.printf("[benchmark] replay rate %,.0f keys/s; baseline plain copy %,.0f keys/s; ratio %.2f%n", result.rate(), baselineRate,
-						result.rate() / baselineRate);
-				if (result.copied() != keys || journal.store().depth(westClient, "east") != 0) {
-					throw new IllegalStateException("Replay incomplete: " + result.describe());
+				List<Double> ratios = new ArrayList<>();
+				List<Double> replayRates = new ArrayList<>();
+				List<Double> baselineRates = new ArrayList<>();
+				ReplayResult result = null;
+				for (int round = 0; round < rounds; round++) {
+					// Each round from an empty east and a full journal; the order of the two copies alternates.
+					east.flushAll();
+					if (eastRegion.state() != io.github.resilientcache.region.RegionState.OPEN) {
+						eastRegion.fail("benchmark round");
+					}
+					names.forEach((key) -> journal.record(eastRegion, key, "benchmark"));
+					await().atMost(Duration.ofMinutes(2)).until(() -> journal.store().depth(westClient, "east") == keys);
+					double baselineRate = 0;
+					if (round % 2 == 0) {
+						baselineRate = baselineCopy(names, westClient, eastClient);
+					}
+					eastRegion.beginRecovery("benchmark");
+					result = new JournalReplayer(regions, journal, new HybridLogicalClock(Duration.ofSeconds(5)), BATCH, Integer.MAX_VALUE).replay(eastRegion);
+					if (round % 2 == 1) {
+						baselineRate = baselineCopy(names, westClient, eastClient);
+					}
+					System.out.printf("[benchmark] round %d, replay of a %,d-key journal: %s%n", round + 1, keys, result.describe());
+					System.out.printf("[benchmark] round %d: replay rate %,.0f keys/s; baseline plain copy %,.0f keys/s; ratio %.2f%n", round + 1,
+							result.rate(), baselineRate, result.rate() / baselineRate);
+					if (result.copied() != keys || journal.store().depth(westClient, "east") != 0) {
+						throw new IllegalStateException("Replay incomplete: " + result.describe());
+					}
+					ratios.add(result.rate() / baselineRate);
+					replayRates.add(result.rate());
+					baselineRates.add(baselineRate);
+					eastRegion.recovered("benchmark");
 				}
-				return new Figures(keys, result.rate(), baselineRate, result);
+				InterleavedCacheBenchmark.Spread ratio = InterleavedCacheBenchmark.Spread.of(ratios);
+				System.out.printf("[benchmark] replay of %,d keys, %d rounds: %,.0f keys/s (median), ratio to the plain pipelined copy %s%n", keys, rounds,
+						InterleavedCacheBenchmark.Spread.of(replayRates).median(), ratio.ratio());
+				double baselineRate = InterleavedCacheBenchmark.Spread.of(baselineRates).median();
+				return new Figures(keys, InterleavedCacheBenchmark.Spread.of(replayRates).median(), baselineRate, result, ratio);
 			}
 			finally {
 				eastClient.shutdown();
 				westClient.shutdown();
 			}
 		}
+	}
+
+	private static double baselineCopy(List<String> names, RedissonClient westClient, RedissonClient eastClient) {
+		long start = System.nanoTime();
+		forEachBatch(names, (key) -> westClient.<byte[]>getBucket(key, ByteArrayCodec.INSTANCE).getAsync()
+			.thenCompose((value) -> eastClient.<byte[]>getBucket("baseline:" + key, ByteArrayCodec.INSTANCE).setAsync(value)));
+		return names.size() / ((System.nanoTime() - start) / 1e9);
 	}
 
 	private static void forEachBatch(List<String> keys, java.util.function.Function<String, java.util.concurrent.CompletionStage<?>> operation) {

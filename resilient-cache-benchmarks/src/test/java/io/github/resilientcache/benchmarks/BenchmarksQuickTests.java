@@ -31,6 +31,16 @@ class BenchmarksQuickTests {
 		String tables = CacheBenchmarkRun.tables(rows);
 		Arrays.stream(Contender.values()).forEach((contender) -> assertThat(tables).contains("| " + contender.id() + " |"));
 
+		InterleavedCacheBenchmark.Settings interleavedSettings = new InterleavedCacheBenchmark.Settings(true, 1, 100,
+				List.of(InterleavedCacheBenchmark.Operation.CACHE_GET_HIT, InterleavedCacheBenchmark.Operation.CACHEABLE_PUT), List.of(Contender.values()),
+				List.of(2), Contender.REDISSON);
+		InterleavedCacheBenchmark.Result interleaved = InterleavedCacheBenchmark.run(interleavedSettings);
+		assertThat(interleaved.cells()).hasSize(Contender.values().length * 2)
+			.allSatisfy((cell) -> assertThat(cell.callsPerSecond()).isPositive())
+			.allSatisfy((cell) -> assertThat(cell.throughput().median()).isPositive().isFinite());
+		String interleavedTables = InterleavedCacheBenchmark.tables(interleaved);
+		Arrays.stream(Contender.values()).forEach((contender) -> assertThat(interleavedTables).contains("| " + contender.id() + " |"));
+
 		FailoverResult failover = FailoverBenchmark.run(FailoverBenchmark.Settings.of(true));
 		failover.print();
 		assertThat(failover.phases()).hasSize(FailoverBenchmark.VARIANTS.size() * FailoverBenchmark.Phase.values().length)
@@ -43,7 +53,7 @@ class BenchmarksQuickTests {
 		assertThat(output.resolve("benchmarks-failover.csv")).isNotEmptyFile();
 		assertThat(output.resolve("benchmarks-failover.png")).isNotEmptyFile();
 
-		ReplayRateBenchmark.Figures replay = ReplayRateBenchmark.run(2_000);
+		ReplayRateBenchmark.Figures replay = ReplayRateBenchmark.run(2_000, 1);
 		assertThat(replay.result().copied()).isEqualTo(2_000);
 		assertThat(replay.ratio()).isPositive();
 
