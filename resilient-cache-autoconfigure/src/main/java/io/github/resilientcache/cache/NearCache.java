@@ -236,6 +236,17 @@ public final class NearCache {
 	}
 
 	/**
+	 * The version of a key's entry, if the tier holds one read from a region (tests).
+	 * @param key the near key
+	 * @param region the region's index
+	 * @return the entry's version, {@code null} if there is none of that region
+	 */
+	@Nullable String versionOf(String key, int region) {
+		Entry entry = this.entries.getIfPresent(key);
+		return (entry != null && entry.region == region) ? entry.version : null;
+	}
+
+	/**
 	 * Flushes of every cause so far.
 	 * @return the count
 	 */

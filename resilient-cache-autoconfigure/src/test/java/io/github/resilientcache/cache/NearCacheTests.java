@@ -65,7 +65,22 @@ class NearCacheTests {
 			Cache cacheA = ready(a);
 			Cache cacheB = ready(b);
 			NearCache nearB = near(b);
-			AtomicLong eastProcessed = eastVersionsProcessed(b);
+			// The near tier's own invariant, checked each time B has processed an announcement of k by east: B keeps
+			// no entry of east older than the announced version.
+			AtomicLong eastProcessed = new AtomicLong();
+			AtomicInteger behind = new AtomicInteger();
+			java.util.Set<String> versions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+			invalidations(b).setProcessedListener((announcement, region) -> {
+				if (region == 0 && announcement.subject().equals("rc:rates::k")) {
+					if (versions.add(announcement.version())) {
+						eastProcessed.incrementAndGet();
+					}
+					String kept = nearB.versionOf("k", 0);
+					if (kept != null && kept.compareTo(announcement.version()) < 0) {
+						behind.incrementAndGet();
+					}
+				}
+			});
 			ConcurrentLinkedQueue<Long> lags = new ConcurrentLinkedQueue<>();
 			invalidations(b).setLagRecorder((cache, region, nanos) -> lags.add(nanos));
 			cacheA.put("k", "0");
@@ -136,6 +151,8 @@ class NearCacheTests {
 			background.join();
 			long[] sorted = lags.stream().mapToLong(Long::longValue).sorted().toArray();
 			long hits = nearB.hits() - hitsBefore;
+			System.out.printf("[figure] entries kept behind an announcement: %d; A's writes journaled for east: %d%n", behind.get(),
+					a.getBean(io.github.resilientcache.replication.ReplayJournal.class).recorded(a.getBean(Regions.class).get("east")));
 			System.out.printf("[figure] near invalidation lag at %.0f writes/s (%d writes of the read key, %d of another cache): p50 %d us, "
 					+ "p99 %d us, max %d us; B read %d times, %d near hits (%.0f%%), %d stale, %d not judged (not east's entries), "
 					+ "%d of %d writes announced in east%n",
@@ -143,8 +160,15 @@ class NearCacheTests {
 					fxWrites.get(), percentile(sorted, 0.50) / 1000,
 					percentile(sorted, 0.99) / 1000, sorted[sorted.length - 1] / 1000, reads.get(), hits, 100.0 * hits / reads.get(), stale.get(), elsewhere.get(),
 					eastProcessed.get() - 1, writes);
-			assertThat(stale).hasValue(0);
-			assertThat(reads.get() - elsewhere.get()).as("reads of east's entries judged").isPositive();
+			assertThat(behind).as("entries of east kept older than an announcement B processed").hasValue(0);
+			// Judging reads by values needs one version per write: a write that timed out in A (journaled for east)
+			// may have landed in east and then be written again with a newer version, which counts twice. Reads are
+			// judged when east missed none of A's writes.
+			long journaled = a.getBean(io.github.resilientcache.replication.ReplayJournal.class).recorded(a.getBean(Regions.class).get("east"));
+			if (journaled == 0) {
+				assertThat(stale).hasValue(0);
+				assertThat(reads.get() - elsewhere.get()).as("reads of east's entries judged").isPositive();
+			}
 			assertThat(hits).as("B served from its near tier").isPositive();
 			// Of the writes east took (on a starved machine A's link to east can time out: those writes go to west and
 			// are journaled for east, whose replay copies only each key's latest version).
