@@ -73,7 +73,37 @@ final class CacheKeys {
 	 * @throws IllegalArgumentException for a {@code null} key or a key whose text is not stable
 	 */
 	String redisKey(Object key) {
-		return this.prefix + this.protection.protectKey(keyText(key));
+		return this.prefix + nearKey(key);
+	}
+
+	/**
+	 * The key of a cache key in the near tier: its Redis key without the cache's prefix, i.e. the
+	 * key text (hashed when keys are protected). For a string key in clear it is the key itself, so
+	 * that a near hit allocates no key.
+	 * @param key the cache key, as produced by Spring's key generator
+	 * @return the near key
+	 * @throws IllegalArgumentException for a {@code null} key or a key whose text is not stable
+	 */
+	String nearKey(Object key) {
+		return this.protection.protectKey(keyText(key));
+	}
+
+	/**
+	 * The Redis key of a near key.
+	 * @param nearKey the near key
+	 * @return the Redis key
+	 */
+	String redisKeyOf(String nearKey) {
+		return this.prefix + nearKey;
+	}
+
+	/**
+	 * The length of the prefix every Redis key of this cache starts with: the near key of a Redis
+	 * key is what follows it.
+	 * @return the length
+	 */
+	int prefixLength() {
+		return this.prefix.length();
 	}
 
 	/**

@@ -53,6 +53,10 @@ final class KeyText {
 	 */
 	static String of(Object key) {
 		String text = text(key);
+		if (text.length() <= MAX_LENGTH / 3) {
+			// At most 3 UTF-8 bytes per UTF-16 char: short enough without encoding it (a near hit's key).
+			return text;
+		}
 		byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
 		return (bytes.length > MAX_LENGTH) ? MARK + "sha256:" + HexFormat.of().formatHex(sha256(bytes)) : text;
 	}

@@ -116,26 +116,68 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 	}
 
 	/**
+	 * The length of the prefix of this cache's Redis keys, which the near tier strips from
+	 * announced keys.
+	 * @return the length
+	 */
+	int keyPrefixLength() {
+		return this.keys.prefixLength();
+	}
+
+	/**
 	 * Drops a key from the near tier once a write of this instance completed (whatever its outcome:
 	 * a timed-out write may still land), so that this instance reads its own writes.
 	 */
 	private <T> CompletableFuture<T> nearInvalidated(String redisKey, CompletableFuture<T> write) {
 		NearCache current = this.near;
-		return (current != null) ? write.whenComplete((result, ex) -> current.invalidateLocal(redisKey)) : write;
+		return (current != null) ? write.whenComplete((result, ex) -> current.invalidateLocal(this.keys.keyText(redisKey))) : write;
+	}
+
+	/**
+	 * The near tier's entry of a key if it may be served now, counted as a near hit; nothing is
+	 * counted when there is none (the read that follows counts the miss). For wrappers that would
+	 * otherwise add their own work to a near hit ({@link ObservedCache}).
+	 * @param key the cache key
+	 * @return the entry's wrapper ({@code get()} is {@code null} for a cached null), {@code null}
+	 * when the cache keeps no near tier or the tier holds no servable entry
+	 */
+	@Nullable ValueWrapper nearHit(Object key) {
+		NearCache current = this.near;
+		if (current == null) {
+			return null;
+		}
+		Object cached = current.get(this.keys.nearKey(key), false);
+		return (cached != null) ? toValueWrapper(cached) : null;
+	}
+
+	/**
+	 * Adapts a near hit of {@link #nearHit} for {@code retrieve}, as {@link #retrieve(Object)} does.
+	 * @param hit the near hit
+	 * @return the completed retrieval
+	 */
+	CompletableFuture<?> retrieved(ValueWrapper hit) {
+		return CompletableFuture.completedFuture(isAllowNullValues() ? hit : hit.get());
 	}
 
 	// Reads
 
 	@Override
 	protected @Nullable Object lookup(Object key) {
-		String redisKey = this.keys.redisKey(key);
+		String redisKey;
 		NearCache.Ticket ticket = null;
-		if (this.near != null) {
-			Object cached = this.near.get(redisKey);
+		NearCache current = this.near;
+		if (current != null) {
+			// A near hit builds no Redis key: the near key of a string key in clear is the key itself.
+			String nearKey = this.keys.nearKey(key);
+			Object cached = current.get(nearKey, true);
 			if (cached != null) {
 				return cached;
 			}
-			ticket = this.near.ticket(redisKey);
+			ticket = current.ticket(nearKey);
+			redisKey = this.keys.redisKeyOf(nearKey);
+		}
+		else {
+			redisKey = this.keys.redisKey(key);
 		}
 		long start = System.nanoTime();
 		long deadline = start + this.settings.timeoutNanos();
@@ -156,8 +198,9 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 
 	@Override
 	public @Nullable CompletableFuture<?> retrieve(Object key) {
-		String redisKey = this.keys.redisKey(key);
-		Object cached = (this.near != null) ? this.near.get(redisKey) : null;
+		String nearKey = this.keys.nearKey(key);
+		String redisKey = this.keys.redisKeyOf(nearKey);
+		Object cached = (this.near != null) ? this.near.get(nearKey, true) : null;
 		if (cached != null) {
 			return CompletableFuture.completedFuture(isAllowNullValues() ? toValueWrapper(cached) : fromStoreValue(cached));
 		}
@@ -168,8 +211,9 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 	@SuppressWarnings("unchecked")
 	@Override
 	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
-		String redisKey = this.keys.redisKey(key);
-		Object cached = (this.near != null) ? this.near.get(redisKey) : null;
+		String nearKey = this.keys.nearKey(key);
+		String redisKey = this.keys.redisKeyOf(nearKey);
+		Object cached = (this.near != null) ? this.near.get(nearKey, true) : null;
 		if (cached != null) {
 			return CompletableFuture.completedFuture((T) fromStoreValue(cached));
 		}
@@ -184,7 +228,7 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 	 * order ({@link #next}), the same outcomes ({@link #decodeTimed}, {@link #readFailed}).
 	 */
 	private CompletableFuture<@Nullable Object> readAsync(String redisKey, int from, long deadline) {
-		return readAsync(redisKey, from, deadline, (this.near != null) ? this.near.ticket(redisKey) : null);
+		return readAsync(redisKey, from, deadline, (this.near != null) ? this.near.ticket(this.keys.keyText(redisKey)) : null);
 	}
 
 	private CompletableFuture<@Nullable Object> readAsync(String redisKey, int from, long deadline, NearCache.@Nullable Ticket ticket) {
@@ -275,7 +319,7 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 			Object value = (entry.kind() == StoredEntry.Kind.NULL) ? NullValue.INSTANCE : this.codec.decode(entry.payload());
 			this.statistics.hit(index);
 			if (ticket != null && this.near != null) {
-				this.near.fill(ticket, redisKey, index, entry.version().sortKey(), value);
+				this.near.fill(ticket, this.keys.keyText(redisKey), index, entry.version().sortKey(), value);
 			}
 			return value;
 		}

@@ -127,7 +127,7 @@ public class MultiRegionCacheManager implements CacheManager {
 		NearCacheSettings near = (invalidations != null) ? this.nearSettings.apply(name) : null;
 		if (invalidations != null && near != null) {
 			List<io.github.resilientcache.region.Region> order = this.router.order();
-			created.useNearCache(new NearCache(name, near, invalidations, (index) -> order.get(index).isServing()));
+			created.useNearCache(new NearCache(name, near, invalidations, (index) -> order.get(index).isServing(), created.keyPrefixLength()));
 		}
 		// Exposed first: a listener told of the cache below finds it in both maps.
 		Cache exposedCache = (this.observations != null) ? new ObservedCache(created, this.observations) : created;

@@ -49,6 +49,9 @@ public final class NearCache {
 
 	private final IntPredicate serving;
 
+	/** Length of the prefix of the cache's Redis keys: an announced key's near key follows it. */
+	private final int keyPrefixLength;
+
 	private volatile int followed = -1;
 
 	private final LongAdder hits = new LongAdder();
@@ -66,9 +69,11 @@ public final class NearCache {
 	 * @param invalidations the instance's announcement listener, which tells whether a region's
 	 * channel is live
 	 * @param serving whether the region of an index (in failover order) serves reads now
+	 * @param keyPrefixLength the length of the prefix of the cache's Redis keys
 	 */
-	NearCache(String name, NearCacheSettings settings, NearInvalidations invalidations, IntPredicate serving) {
+	NearCache(String name, NearCacheSettings settings, NearInvalidations invalidations, IntPredicate serving, int keyPrefixLength) {
 		this.name = name;
+		this.keyPrefixLength = keyPrefixLength;
 		this.maxStalenessNanos = settings.maxStaleness().toNanos();
 		this.entries = Caffeine.newBuilder()
 			.maximumSize(settings.maxSize())
@@ -86,11 +91,13 @@ public final class NearCache {
 	}
 
 	/**
-	 * The value of a key if an entry may be served now.
-	 * @param key the Redis key
+	 * The value of a key if an entry may be served now. Keys are near keys: a Redis key without the
+	 * cache's prefix (see {@code CacheKeys#nearKey}).
+	 * @param key the near key
+	 * @param countMiss whether to count a miss (a caller that reads the tier again on a miss does not)
 	 * @return the decoded value (maybe a {@code NullValue}), {@code null} on a near miss
 	 */
-	@Nullable Object get(String key) {
+	@Nullable Object get(String key, boolean countMiss) {
 		Entry entry = this.entries.getIfPresent(key);
 		if (entry != null) {
 			long now = System.nanoTime();
@@ -101,14 +108,16 @@ public final class NearCache {
 			}
 			this.entries.asMap().remove(key, entry);
 		}
-		this.misses.increment();
+		if (countMiss) {
+			this.misses.increment();
+		}
 		return null;
 	}
 
 	/**
 	 * Taken before a read asks a region, so that its fill can tell whether anything invalidated the
 	 * key meanwhile.
-	 * @param key the Redis key
+	 * @param key the near key
 	 * @return the ticket
 	 */
 	Ticket ticket(String key) {
@@ -123,7 +132,7 @@ public final class NearCache {
 	 * since the ticket was taken. A read served by another region than the previous reads flushes
 	 * the tier first (a failover) and stores nothing.
 	 * @param ticket taken before the read
-	 * @param key the Redis key
+	 * @param key the near key
 	 * @param region index of the region that returned it
 	 * @param version the entry's version (sort key)
 	 * @param value the decoded value
@@ -160,11 +169,12 @@ public final class NearCache {
 	 * An announcement of a region: drops the key's entry unless it came from another region or holds
 	 * a newer version, and refuses fills of the key in flight.
 	 * @param region the announcing region's index
-	 * @param key the Redis key
+	 * @param redisKey the Redis key
 	 * @param version the version the key holds now in that region, empty when deleted
 	 */
-	void invalidate(int region, String key, String version) {
+	void invalidate(int region, String redisKey, String version) {
 		this.invalidationsReceived.increment();
+		String key = redisKey.substring(this.keyPrefixLength);
 		this.sequences.incrementAndGet(stripe(key));
 		// compute, not computeIfPresent: Caffeine's computeIfPresent returns at once when it does not
 		// see the key, without waiting for a fill computing it right now, which would then survive.
@@ -175,7 +185,7 @@ public final class NearCache {
 	/**
 	 * A write of this instance reached the regions: the entry goes, whatever its version, so that
 	 * this instance reads its own writes.
-	 * @param key the Redis key
+	 * @param key the near key
 	 */
 	void invalidateLocal(String key) {
 		this.sequences.incrementAndGet(stripe(key));
@@ -215,6 +225,37 @@ public final class NearCache {
 
 	public long size() {
 		return this.entries.estimatedSize();
+	}
+
+	/**
+	 * The region whose reads the tier follows: every entry it holds was read from it.
+	 * @return its index, {@code -1} before the first read
+	 */
+	int followed() {
+		return this.followed;
+	}
+
+	/**
+	 * The version of a key's entry, if the tier holds one read from a region (tests).
+	 * @param key the near key
+	 * @param region the region's index
+	 * @return the entry's version, {@code null} if there is none of that region
+	 */
+	@Nullable String versionOf(String key, int region) {
+		Entry entry = this.entries.getIfPresent(key);
+		return (entry != null && entry.region == region) ? entry.version : null;
+	}
+
+	/**
+	 * Flushes of every cause so far.
+	 * @return the count
+	 */
+	long flushes() {
+		long total = 0;
+		for (LongAdder count : this.flushes.values()) {
+			total += count.sum();
+		}
+		return total;
 	}
 
 	/**

@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ObjIntConsumer;
 
 import io.github.resilientcache.region.KeySpace;
 import io.github.resilientcache.region.NearAnnouncements;
@@ -35,7 +36,8 @@ import org.springframework.util.Assert;
  * stops every near tier from serving that region's entries within the window, flushes them, and
  * flushes again when messages flow (whatever was announced meanwhile is lost). A channel whose
  * own heartbeats come back later than the window is treated the same way (a slow link delivers
- * invalidations as late). A region state change flushes every near tier too.
+ * invalidations as late). A resubscription (Redisson reconnected, maybe within the window) flushes
+ * too, and so does a region state change.
  * <p>
  * Threads: announcements are handled on Redisson's pub/sub threads (short, non-blocking);
  * heartbeats and silence checks on the {@code resilient-cache-near} scheduler; subscriptions on one
@@ -73,6 +75,9 @@ public final class NearInvalidations implements AutoCloseable {
 	/** Whether each region's channel ever delivered: its first message is no restoration. */
 	private final boolean[] seen;
 
+	/** Whether each region's channel was subscribed before: a subscription again is a reconnection. */
+	private final boolean[] subscribedBefore;
+
 	private final RTopic[] topics;
 
 	private final @Nullable Integer[] listeners;
@@ -82,6 +87,10 @@ public final class NearInvalidations implements AutoCloseable {
 	private final LongAdder rejected = new LongAdder();
 
 	private volatile LagRecorder lag = LagRecorder.NONE;
+
+	/** Told of each key announcement once a tier processed it (tests). */
+	private volatile ObjIntConsumer<Announcement> processed = (announcement, region) -> {
+	};
 
 	private @Nullable ScheduledExecutorService scheduler;
 
@@ -107,6 +116,7 @@ public final class NearInvalidations implements AutoCloseable {
 		this.lateUntil = new AtomicLongArray(size);
 		this.live = new boolean[size];
 		this.seen = new boolean[size];
+		this.subscribedBefore = new boolean[size];
 		this.topics = new RTopic[size];
 		this.listeners = new Integer[size];
 		this.subscribing = new boolean[size];
@@ -154,6 +164,7 @@ public final class NearInvalidations implements AutoCloseable {
 
 				@Override
 				public void onSubscribe(String channel) {
+					subscribedAgain(index);
 					delivered(index, System.nanoTime());
 				}
 
@@ -170,6 +181,22 @@ public final class NearInvalidations implements AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			subscribed(index, null, ex);
+		}
+	}
+
+	/**
+	 * Redisson confirmed a subscription. After the first one, it is a resubscription: Redisson lost
+	 * the connection and subscribed again, maybe faster than the silence window, and whatever was
+	 * announced in between is lost, so every tier is flushed.
+	 */
+	private void subscribedAgain(int index) {
+		boolean again;
+		synchronized (this) {
+			again = this.subscribedBefore[index];
+			this.subscribedBefore[index] = true;
+		}
+		if (again) {
+			flushAll(NearFlushCause.CHANNEL_RESTORED);
 		}
 	}
 
@@ -197,6 +224,16 @@ public final class NearInvalidations implements AutoCloseable {
 	public void setLagRecorder(LagRecorder lag) {
 		Assert.notNull(lag, "'lag' must not be null");
 		this.lag = lag;
+	}
+
+	/**
+	 * Sets who is told of each key announcement once its near tier processed it, e.g. a test that
+	 * must know which versions an instance processed (a write can be announced more than once: a
+	 * replay of a write that timed out but had landed).
+	 * @param processed told the announcement and the index of its region
+	 */
+	void setProcessedListener(ObjIntConsumer<Announcement> processed) {
+		this.processed = processed;
 	}
 
 	/**
@@ -239,6 +276,7 @@ public final class NearInvalidations implements AutoCloseable {
 			if (near != null) {
 				near.invalidate(region, announcement.subject(), announcement.version());
 				this.lag.record(cache, this.regions.all().get(region).name(), Math.max(0, nowMicros() - announcement.micros()) * 1000);
+				this.processed.accept(announcement, region);
 			}
 		}
 		else if (announcement.kind() == 'C') {

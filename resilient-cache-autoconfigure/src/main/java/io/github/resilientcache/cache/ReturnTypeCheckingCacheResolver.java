@@ -1,8 +1,14 @@
 package io.github.resilientcache.cache;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
@@ -21,12 +27,18 @@ import org.springframework.util.ClassUtils;
  * value the method could not return (a forged entry of another allowed class, or the entry of a
  * method whose return type changed) is then poison, a miss that the method's result replaces, never
  * a {@code ClassCastException} in the caller.
+ * <p>
+ * The wrappers of a method are made once and handed out again while the resolver it delegates to
+ * returns the same caches for it, so that a hit through {@code @Cacheable} allocates nothing here.
  */
 public final class ReturnTypeCheckingCacheResolver implements CacheResolver {
 
 	private final Supplier<CacheResolver> delegate;
 
 	private final Supplier<DecodeRejections> rejections;
+
+	/** What the last resolution of each method returned, for the caches the delegate gave. */
+	private final Map<Method, Resolved> resolved = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the resolver.
@@ -43,12 +55,56 @@ public final class ReturnTypeCheckingCacheResolver implements CacheResolver {
 	@Override
 	public Collection<? extends Cache> resolveCaches(CacheOperationInvocationContext<?> context) {
 		Collection<? extends Cache> caches = this.delegate.get().resolveCaches(context);
-		Class<?> type = (context.getOperation() instanceof CacheableOperation) ? checkedType(context.getMethod()) : null;
-		if (type == null) {
+		if (!(context.getOperation() instanceof CacheableOperation)) {
 			return caches;
 		}
-		return caches.stream().map((cache) -> (cache instanceof MultiRegionCache) ? new ReturnTypeCheckingCache(cache, type, this.rejections.get())
-				: cache).toList();
+		Method method = context.getMethod();
+		Resolved last = this.resolved.get(method);
+		if (last != null && last.isFor(caches)) {
+			return last.caches();
+		}
+		Class<?> type = checkedType(method);
+		List<Cache> checked = new ArrayList<>(caches.size());
+		for (Cache cache : caches) {
+			checked.add((type != null && isMultiRegion(cache)) ? new ReturnTypeCheckingCache(cache, type, this.rejections.get()) : cache);
+		}
+		Resolved resolution = new Resolved(Collections.unmodifiableList(new ArrayList<>(caches)), Collections.unmodifiableList(checked));
+		this.resolved.put(method, resolution);
+		return resolution.caches();
+	}
+
+	private static boolean isMultiRegion(Cache cache) {
+		return cache instanceof MultiRegionCache || (cache instanceof ObservedCache observed && observed.delegate() instanceof MultiRegionCache);
+	}
+
+	/**
+	 * The caches of one resolution of a method.
+	 * @param delegated the caches the delegate resolved, compared by identity
+	 * @param caches the caches handed out for them
+	 */
+	private record Resolved(List<Cache> delegated, List<Cache> caches) {
+
+		boolean isFor(Collection<? extends Cache> resolved) {
+			if (resolved.size() != this.delegated.size()) {
+				return false;
+			}
+			if (resolved instanceof List<? extends Cache> list) {
+				for (int i = 0; i < list.size(); i++) {
+					if (list.get(i) != this.delegated.get(i)) {
+						return false;
+					}
+				}
+				return true;
+			}
+			Iterator<? extends Cache> iterator = resolved.iterator();
+			for (Cache cache : this.delegated) {
+				if (iterator.next() != cache) {
+					return false;
+				}
+			}
+			return true;
+		}
+
 	}
 
 	/**

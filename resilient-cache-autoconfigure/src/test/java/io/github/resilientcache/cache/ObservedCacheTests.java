@@ -22,6 +22,7 @@ import org.springframework.cache.CacheManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * One Micrometer observation per cache operation, with low-cardinality key values, when the
@@ -80,6 +81,39 @@ class ObservedCacheTests {
 			assertThatIllegalArgumentException().isThrownBy(() -> cache.put("e1", null));
 			assertThat(this.recorder.observed()).singleElement().satisfies((keyValues) -> assertThat(keyValues).containsEntry("outcome", "error"));
 			assertThat(this.recorder.errors).hasSize(1);
+		});
+	}
+
+	@Test
+	void aNearHitIsCountedButNotObserved() {
+		observed().withPropertyValues("resilient-cache.caches.accounts.near-cache.enabled=true",
+				"resilient-cache.near-cache.heartbeat-interval=100ms").run((context) -> {
+			Cache cache = context.getBean(CacheManager.class).getCache("accounts");
+			NearCache near = context.getBean(MultiRegionCacheManager.class).getNearCache("accounts");
+			assertThat(near).isNotNull();
+			cache.put("n1", "value");
+			await().atMost(Duration.ofSeconds(10)).until(() -> {
+				long hits = near.hits();
+				cache.get("n1");
+				return near.hits() > hits;
+			});
+			this.recorder.stopped.clear();
+			long hits = near.hits();
+			int reads = 0;
+			for (int i = 0; i < 5; i++) {
+				assertThat(cache.get("n1")).isNotNull().extracting(Cache.ValueWrapper::get).isEqualTo("value");
+				assertThat(cache.get("n1", String.class)).isEqualTo("value");
+				assertThat(cache.get("n1", () -> "loaded")).isEqualTo("value");
+				assertThat(cache.retrieve("n1")).succeedsWithin(Duration.ofSeconds(5));
+				assertThat(cache.retrieve("n1", () -> CompletableFuture.completedFuture("loaded"))).succeedsWithin(Duration.ofSeconds(5))
+					.isEqualTo("value");
+				reads += 5;
+			}
+			long nearHits = near.hits() - hits;
+			assertThat(nearHits).isPositive();
+			// Every read the near tier did not serve (after a flush, say) was observed as a hit of a region; no near hit was.
+			assertThat(this.recorder.observed()).hasSize((int) (reads - nearHits))
+				.allSatisfy((keyValues) -> assertThat(keyValues).containsEntry("outcome", "hit"));
 		});
 	}
 

@@ -7,7 +7,7 @@ import java.util.Locale;
 /**
  * Entry point of the benchmarks: {@code ./mvnw -pl resilient-cache-benchmarks exec:exec -Dbenchmark=NAME}
  * with NAME {@code cache} (the hot path in interleaved rounds: the headline figures), {@code cache-jmh} (the
- * same operations under JMH, for latency distributions and {@code -prof gc}), {@code failover}, {@code replay}, {@code write}, {@code recovery}, {@code encryption}, {@code wan}, {@code peak}, {@code fleet} or {@code all}; add
+ * same operations under JMH, for latency distributions and {@code -prof gc}), {@code failover}, {@code replay}, {@code write}, {@code recovery}, {@code encryption}, {@code wan}, {@code peak}, {@code fleet}, {@code near} or {@code all}; add
  * {@code -Dbenchmark.quick=true} for one short iteration of each (what CI runs). Each benchmark starts
  * its own embedded Redis servers and prints its figures next to a baseline measured in the same run.
  */
@@ -35,6 +35,7 @@ public final class Benchmarks {
 			case "wan" -> WanBenchmark.run(WanBenchmark.Settings.of(quick)).print();
 			case "peak" -> peak(quick);
 			case "fleet" -> FleetBenchmark.run(quick);
+			case "near" -> NearCacheBenchmark.run(quick);
 			case "all" -> {
 				interleaved();
 				failover(quick);
@@ -45,8 +46,9 @@ public final class Benchmarks {
 				WanBenchmark.run(WanBenchmark.Settings.of(quick)).print();
 				peak(quick);
 				FleetBenchmark.run(quick);
+				NearCacheBenchmark.run(quick);
 			}
-			default -> throw new IllegalArgumentException("Unknown benchmark '" + which + "': use cache, cache-jmh, failover, replay, write, recovery, encryption, wan, peak, fleet or all");
+			default -> throw new IllegalArgumentException("Unknown benchmark '" + which + "': use cache, cache-jmh, failover, replay, write, recovery, encryption, wan, peak, fleet, near or all");
 		}
 	}
 

@@ -132,7 +132,22 @@ enum Contender {
 	 */
 	ConfigurableApplicationContext start(RedisServers servers, ErrorHandling errors, long recordLatencyNanos, Duration plainTimeout,
 			String... extraProperties) {
-		List<Class<?>> sources = new ArrayList<>();
+		return start(servers, errors, recordLatencyNanos, plainTimeout, new Class<?>[0], extraProperties);
+	}
+
+	/**
+	 * Starts the application of this contender with more configuration classes.
+	 * @param servers the Redis servers
+	 * @param errors the {@code CacheErrorHandler} of the plain managers (the starter never throws)
+	 * @param recordLatencyNanos simulated latency of the service's system of record
+	 * @param plainTimeout command timeout of the plain managers' clients
+	 * @param extraSources more configuration classes, e.g. an observation registry
+	 * @param extraProperties more properties, e.g. the starter's probe interval
+	 * @return the running context, holding an {@link AccountLookup} and a {@link CacheManager}
+	 */
+	ConfigurableApplicationContext start(RedisServers servers, ErrorHandling errors, long recordLatencyNanos, Duration plainTimeout,
+			Class<?>[] extraSources, String... extraProperties) {
+		List<Class<?>> sources = new ArrayList<>(List.of(extraSources));
 		List<String> properties = new ArrayList<>(List.of("benchmark.east=" + servers.east(), "benchmark.west=" + servers.west(),
 				"benchmark.record-latency-nanos=" + recordLatencyNanos, "benchmark.ttl=" + (this == REDISSON_NO_TTL ? 0 : TTL.toMillis()),
 				"benchmark.command-timeout-ms=" + plainTimeout.toMillis(), "logging.level.root=WARN"));

@@ -68,6 +68,9 @@ class BenchmarksQuickTests {
 		assertThat(List.of(fleet.offGetRatio(), fleet.onGetRatio(), fleet.offPutRatio(), fleet.onPutRatio()))
 			.allSatisfy((ratio) -> assertThat(ratio).isPositive().isFinite());
 
+		List<NearCacheBenchmark.Mode> near = NearCacheBenchmark.run(true);
+		assertThat(near).hasSize(4).allSatisfy((mode) -> assertThat(mode.nearOver("spring-data-redis")).isPositive().isFinite());
+
 		RecoveryBenchmark.Figures recovery = RecoveryBenchmark.run(2_000);
 		assertThat(recovery.resync().peerKeys()).isEqualTo(2_000);
 		assertThat(recovery.reconciliation().divergent()).isZero();
