@@ -21,6 +21,8 @@ import org.springframework.util.ResourceUtils;
  */
 final class RedissonConfigFactory {
 
+	static final long LOCK_WATCHDOG_MILLIS = 10_000;
+
 	private RedissonConfigFactory() {
 	}
 
@@ -31,6 +33,11 @@ final class RedissonConfigFactory {
 		config.setThreads(4);
 		config.setTcpKeepAlive(true);
 		config.setNettyThreads(16);
+		// The replay and reconciliation locks live this long after their holder died (Redisson's
+		// default is 30 s, during which every other instance finds the region "being reconciled").
+		// Renewed every third of it while the holder lives; two replays at once would only repeat
+		// idempotent writes.
+		config.setLockWatchdogTimeout(LOCK_WATCHDOG_MILLIS);
 		if (region.getAddress() != null) {
 			SingleServerConfig single = config.useSingleServer()
 				.setAddress(region.getAddress())
