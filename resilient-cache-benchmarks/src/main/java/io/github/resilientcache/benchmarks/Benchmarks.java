@@ -28,7 +28,7 @@ public final class Benchmarks {
 				Path output = Path.of(System.getProperty("benchmark.output", "target/benchmarks"));
 				FailoverResult.redraw(output.resolve("benchmarks-failover.csv"), output.resolve("benchmarks-failover.png"));
 			}
-			case "replay" -> ReplayRateBenchmark.run(quick ? 2_000 : 100_000, quick ? 1 : 3);
+			case "replay" -> ReplayRateBenchmark.run(quick ? 2_000 : 100_000, 1);
 			case "write" -> VersionedWriteBenchmark.run(quick);
 			case "recovery" -> RecoveryBenchmark.run(quick ? 2_000 : 100_000, quick ? 1 : 5);
 			case "encryption" -> EncryptionBenchmark.run(quick);
@@ -39,7 +39,7 @@ public final class Benchmarks {
 			case "all" -> {
 				interleaved();
 				failover(quick);
-				ReplayRateBenchmark.run(quick ? 2_000 : 100_000, quick ? 1 : 3);
+				ReplayRateBenchmark.run(quick ? 2_000 : 100_000, 1);
 				VersionedWriteBenchmark.run(quick);
 				RecoveryBenchmark.run(quick ? 2_000 : 100_000, quick ? 1 : 5);
 				EncryptionBenchmark.run(quick);
