@@ -595,45 +595,21 @@ final class InterleavedCacheBenchmark {
 						operation.title, threads, cell.callsPerSecond(), cell.p50Micros(), cell.p99Micros()));
 			}
 		}
-		out.append("\n#### Allocation per call, bytes (median of the rounds)\n\n| contender |");
 		List<String> columns = new ArrayList<>();
 		for (int threads : settings.threads()) {
 			for (Operation operation : settings.operations()) {
 				columns.add((operation.api ? "" : "@C ") + operation.title + ", " + threads + "t");
 			}
 		}
-		columns.forEach((column) -> out.append(' ').append(column).append(" |"));
-		out.append("\n|---|");
-		columns.forEach((column) -> out.append("---|"));
-		out.append('\n');
-		for (Contender contender : settings.contenders()) {
-			out.append("| ").append(contender.id()).append(" |");
-			for (int threads : settings.threads()) {
-				for (Operation operation : settings.operations()) {
-					out.append(String.format(Locale.ROOT, " %,.0f |", result.cell(contender, operation, threads).bytesPerCall()));
-				}
-			}
-			out.append('\n');
-		}
-		out.append("\n#### CPU per call (this JVM and both Redis servers, all rounds), microseconds: total (ratio to ")
-			.append(settings.baseline().id())
-			.append(") and the servers' part\n\n| contender |");
-		columns.forEach((column) -> out.append(' ').append(column).append(" |"));
-		out.append("\n|---|");
-		columns.forEach((column) -> out.append("---|"));
-		out.append('\n');
-		for (Contender contender : settings.contenders()) {
-			out.append("| ").append(contender.id()).append(" |");
-			for (int threads : settings.threads()) {
-				for (Operation operation : settings.operations()) {
+		matrix(out, "Allocation per call, bytes (median of the rounds)", columns, settings, (contender, operation, threads) -> String
+			.format(Locale.ROOT, "%,.0f", result.cell(contender, operation, threads).bytesPerCall()));
+		matrix(out, "CPU per call (this JVM and both Redis servers, all rounds), microseconds: total (ratio to " + settings.baseline().id()
+				+ ") and the servers' part", columns, settings, (contender, operation, threads) -> {
 					Cell cell = result.cell(contender, operation, threads);
 					double base = result.cell(settings.baseline(), operation, threads).cpuMicrosPerCall();
-					out.append(String.format(Locale.ROOT, " %.0f (%.2f), servers %.0f |", cell.cpuMicrosPerCall(), cell.cpuMicrosPerCall() / base,
-							cell.serverCpuMicrosPerCall()));
-				}
-			}
-			out.append('\n');
-		}
+					return String.format(Locale.ROOT, "%.0f (%.2f), servers %.0f", cell.cpuMicrosPerCall(), cell.cpuMicrosPerCall() / base,
+							cell.serverCpuMicrosPerCall());
+				});
 		out.append("\n#### Client heap retained per cached entry, bytes\n\n| contender | bytes per entry |\n|---|---|\n");
 		result.heapPerEntry().forEach((contender, bytes) -> out.append(String.format(Locale.ROOT, "| %s | %,.0f |%n", contender.id(), bytes)));
 		List<String> marks = new ArrayList<>();
@@ -648,6 +624,33 @@ final class InterleavedCacheBenchmark {
 			out.append('\n').append(String.join("\n", marks)).append('\n');
 		}
 		return out.toString();
+	}
+
+
+	/** A table with a row per contender and a column per operation and thread count. */
+	private static void matrix(StringBuilder out, String title, List<String> columns, Settings settings, CellText text) {
+		out.append("\n#### ").append(title).append("\n\n| contender |");
+		columns.forEach((column) -> out.append(' ').append(column).append(" |"));
+		out.append("\n|---|");
+		columns.forEach((column) -> out.append("---|"));
+		out.append('\n');
+		for (Contender contender : settings.contenders()) {
+			out.append("| ").append(contender.id()).append(" |");
+			for (int threads : settings.threads()) {
+				for (Operation operation : settings.operations()) {
+					out.append(' ').append(text.of(contender, operation, threads)).append(" |");
+				}
+			}
+			out.append('\n');
+		}
+	}
+
+	/** What one cell of a {@link #matrix} shows. */
+	@FunctionalInterface
+	private interface CellText {
+
+		String of(Contender contender, Operation operation, int threads);
+
 	}
 
 }
