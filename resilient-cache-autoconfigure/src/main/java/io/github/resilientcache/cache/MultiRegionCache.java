@@ -199,11 +199,12 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 	@Override
 	public @Nullable CompletableFuture<?> retrieve(Object key) {
 		String nearKey = this.keys.nearKey(key);
-		String redisKey = this.keys.redisKeyOf(nearKey);
 		Object cached = (this.near != null) ? this.near.get(nearKey, true) : null;
 		if (cached != null) {
 			return CompletableFuture.completedFuture(isAllowNullValues() ? toValueWrapper(cached) : fromStoreValue(cached));
 		}
+		// Only after a near miss, as in lookup: a near hit builds no Redis key.
+		String redisKey = this.keys.redisKeyOf(nearKey);
 		return readAsync(redisKey, 0, System.nanoTime() + this.settings.timeoutNanos())
 			.thenApply((stored) -> (stored != null) ? (isAllowNullValues() ? toValueWrapper(stored) : fromStoreValue(stored)) : null);
 	}
@@ -212,11 +213,11 @@ final class MultiRegionCache extends AbstractValueAdaptingCache {
 	@Override
 	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
 		String nearKey = this.keys.nearKey(key);
-		String redisKey = this.keys.redisKeyOf(nearKey);
 		Object cached = (this.near != null) ? this.near.get(nearKey, true) : null;
 		if (cached != null) {
 			return CompletableFuture.completedFuture((T) fromStoreValue(cached));
 		}
+		String redisKey = this.keys.redisKeyOf(nearKey);
 		return readAsync(redisKey, 0, System.nanoTime() + this.settings.timeoutNanos()).thenCompose((stored) -> (stored != null)
 				? CompletableFuture.completedFuture((T) fromStoreValue(stored))
 				: this.loads.loadAsync(redisKey,

@@ -365,7 +365,7 @@ public final class RegionStore {
 		this.cluster = client.getConfig().isClusterConfig();
 		this.reads = new Pipeline<>(IN_FLIGHT, this::getOne, this::getMany);
 		this.copyWrites = new Pipeline<>(IN_FLIGHT, (write) -> eval(write.key(), CONDITIONAL_SET, write.encoded(), write.version()),
-				(writes) -> evalAll(CONDITIONAL_SET, writes));
+				this::writeEach);
 	}
 
 	/**
@@ -555,15 +555,11 @@ public final class RegionStore {
 				""".formatted(ENTRY_WRITE_ARGS, ENTRY_WRITE_ARGS);
 	}
 
-	private static String forEachKeyOf(String script) {
-		if (!script.equals(CONDITIONAL_SET)) {
-			throw new IllegalArgumentException("Only replicated writes are batched");
-		}
-		return CONDITIONAL_SET_ALL;
-	}
-
-	/** Script calls of one script for several keys, pipelined (see {@link #inBatch}). */
-	private CompletableFuture<List<List<Object>>> evalAll(String script, List<EntryWrite> writes) {
+	/**
+	 * Replicated writes of several keys ({@link #CONDITIONAL_SET} each) as one script call, or as a
+	 * pipeline of per-key calls on a Cluster (see {@link #inBatch}).
+	 */
+	private CompletableFuture<List<List<Object>>> writeEach(List<EntryWrite> writes) {
 		if (!this.cluster) {
 			// One script call for all of them: every key lives on this one server.
 			byte[] maxTrusted = utf8(hex(this.maxTrustedStamp.getAsLong()));
@@ -579,7 +575,7 @@ public final class RegionStore {
 				args[at++] = maxTrusted;
 				args[at++] = channelFor(write.key());
 			}
-			CompletionStage<List<Object>> flat = this.script.evalAsync(writes.get(0).key(), RScript.Mode.READ_WRITE, forEachKeyOf(script),
+			CompletionStage<List<Object>> flat = this.script.evalAsync(writes.get(0).key(), RScript.Mode.READ_WRITE, CONDITIONAL_SET_ALL,
 					RScript.ReturnType.LIST, keys, args);
 			return flat.toCompletableFuture().thenApply((results) -> {
 				List<List<Object>> perKey = new ArrayList<>(writes.size());
@@ -592,7 +588,7 @@ public final class RegionStore {
 				return perKey;
 			});
 		}
-		return inBatch(script, (batchScript, sha) -> {
+		return inBatch(CONDITIONAL_SET, (batchScript, sha) -> {
 			byte[] maxTrusted = utf8(hex(this.maxTrustedStamp.getAsLong()));
 			List<CompletableFuture<List<Object>>> results = new ArrayList<>(writes.size());
 			for (EntryWrite write : writes) {

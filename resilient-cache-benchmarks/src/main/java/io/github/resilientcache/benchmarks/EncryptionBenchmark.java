@@ -192,10 +192,10 @@ public final class EncryptionBenchmark implements AutoCloseable {
 			double[] getRatios = new double[VARIANTS.length];
 			double[] putRatios = new double[VARIANTS.length];
 			for (int v = 0; v < VARIANTS.length; v++) {
-				getMicros[v] = median(gets[v]) / 1_000;
-				putMicros[v] = median(puts[v]) / 1_000;
-				getRatios[v] = medianRatio(gets[v], gets[0]);
-				putRatios[v] = medianRatio(puts[v], puts[0]);
+				getMicros[v] = Spread.median(gets[v]) / 1_000;
+				putMicros[v] = Spread.median(puts[v]) / 1_000;
+				getRatios[v] = Spread.ofRatios(gets[v], gets[0]).median();
+				putRatios[v] = Spread.ofRatios(puts[v], puts[0]).median();
 			}
 			Figures figures = new Figures(getMicros, putMicros, getRatios, putRatios, rounds, benchmark.incidents());
 			for (int v = 0; v < VARIANTS.length; v++) {
@@ -206,21 +206,6 @@ public final class EncryptionBenchmark implements AutoCloseable {
 					figures.incidents().isEmpty() ? "" : "; incidents: " + figures.incidents());
 			return figures;
 		}
-	}
-
-	private static double median(double[] values) {
-		double[] sorted = values.clone();
-		Arrays.sort(sorted);
-		int middle = sorted.length / 2;
-		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-	}
-
-	private static double medianRatio(double[] values, double[] baseline) {
-		double[] ratios = new double[values.length];
-		for (int i = 0; i < values.length; i++) {
-			ratios[i] = values[i] / baseline[i];
-		}
-		return median(ratios);
 	}
 
 }

@@ -219,12 +219,12 @@ public final class FleetBenchmark implements AutoCloseable {
 			double[][] getCpuRatios = new double[VARIANTS.length][];
 			double[][] putCpuRatios = new double[VARIANTS.length][];
 			for (int v = 0; v < VARIANTS.length; v++) {
-				getCpuRatios[v] = ratios(getsCpu[v], getsCpu[0]);
-				putCpuRatios[v] = ratios(putsCpu[v], putsCpu[0]);
-				getMicros[v] = median(gets[v]) / 1_000;
-				putMicros[v] = median(puts[v]) / 1_000;
-				getRatios[v] = ratios(gets[v], gets[0]);
-				putRatios[v] = ratios(puts[v], puts[0]);
+				getCpuRatios[v] = ratios(Spread.ofRatios(getsCpu[v], getsCpu[0]));
+				putCpuRatios[v] = ratios(Spread.ofRatios(putsCpu[v], putsCpu[0]));
+				getMicros[v] = Spread.median(gets[v]) / 1_000;
+				putMicros[v] = Spread.median(puts[v]) / 1_000;
+				getRatios[v] = ratios(Spread.ofRatios(gets[v], gets[0]));
+				putRatios[v] = ratios(Spread.ofRatios(puts[v], puts[0]));
 			}
 			Figures figures = new Figures(getMicros, putMicros, getRatios, putRatios, getCpuRatios, putCpuRatios, rounds,
 					fleet.publishedCount() - publishedBefore, benchmark.missed);
@@ -240,22 +240,6 @@ public final class FleetBenchmark implements AutoCloseable {
 					+ "meanwhile; %d gets missed%n", rounds, calls, figures.snapshots(), figures.missed());
 			return figures;
 		}
-	}
-
-	private static double median(double[] values) {
-		double[] sorted = values.clone();
-		Arrays.sort(sorted);
-		int middle = sorted.length / 2;
-		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-	}
-
-	/** Median, min and max of the per-round ratios. */
-	private static double[] ratios(double[] values, double[] baseline) {
-		double[] ratios = new double[values.length];
-		for (int i = 0; i < values.length; i++) {
-			ratios[i] = values[i] / baseline[i];
-		}
-		return new double[] { median(ratios), Arrays.stream(ratios).min().orElse(0), Arrays.stream(ratios).max().orElse(0) };
 	}
 
 	/**
@@ -308,6 +292,11 @@ public final class FleetBenchmark implements AutoCloseable {
 			return registry;
 		}
 
+	}
+
+	/** Median, min and max of the per-round ratios, as the figures keep them. */
+	private static double[] ratios(Spread spread) {
+		return new double[] { spread.median(), spread.min(), spread.max() };
 	}
 
 }

@@ -148,30 +148,6 @@ final class InterleavedCacheBenchmark {
 	}
 
 	/**
-	 * A figure over the rounds: the median of the per-round values and their range.
-	 * @param median median
-	 * @param min smallest
-	 * @param max largest
-	 */
-	record Spread(double median, double min, double max) {
-
-		static Spread of(List<Double> values) {
-			double[] sorted = values.stream().mapToDouble(Double::doubleValue).filter(Double::isFinite).sorted().toArray();
-			if (sorted.length == 0) {
-				return new Spread(Double.NaN, Double.NaN, Double.NaN);
-			}
-			int n = sorted.length;
-			double median = (n % 2 == 1) ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-			return new Spread(median, sorted[0], sorted[n - 1]);
-		}
-
-		String ratio() {
-			return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", this.median, this.min, this.max);
-		}
-
-	}
-
-	/**
 	 * A contender's figures for one operation and thread count.
 	 * @param contender the contender
 	 * @param operation the operation

@@ -270,14 +270,15 @@ public final class NearCacheBenchmark implements AutoCloseable {
 					double[] near = Arrays.copyOfRange(samples[a][t][0], 0, rounds);
 					for (int c = 0; c < size; c++) {
 						double[] own = Arrays.copyOfRange(samples[a][t][c], 0, rounds);
-						perSecond[c] = median(own);
-						cpu[c] = median(Arrays.copyOfRange(samples[a][t][c], rounds, 2 * rounds));
-						bytes[c] = median(Arrays.copyOfRange(samples[a][t][c], 2 * rounds, 3 * rounds));
+						perSecond[c] = Spread.median(own);
+						cpu[c] = Spread.median(Arrays.copyOfRange(samples[a][t][c], rounds, 2 * rounds));
+						bytes[c] = Spread.median(Arrays.copyOfRange(samples[a][t][c], 2 * rounds, 3 * rounds));
 						double[] perRound = new double[rounds];
 						for (int r = 0; r < rounds; r++) {
 							perRound[r] = near[r] / own[r];
 						}
-						ratios[c] = new double[] { median(perRound), Arrays.stream(perRound).min().orElse(0), Arrays.stream(perRound).max().orElse(0) };
+						Spread spread = Spread.of(perRound);
+						ratios[c] = new double[] { spread.median(), spread.min(), spread.max() };
 					}
 					modes.add(new Mode((apis[a] ? "@Cacheable" : "Cache API") + ", " + threadCounts[t] + " thread" + (threadCounts[t] > 1 ? "s" : ""),
 							perSecond, cpu, bytes, ratios));
@@ -320,13 +321,6 @@ public final class NearCacheBenchmark implements AutoCloseable {
 		}
 		System.out.printf(Locale.ROOT, "[benchmark] near: medians of %d interleaved rounds of %d ms per contender and mode; load average %.1f before, %.1f after on %d cores; %d gets missed%n",
 				rounds, millis, loadBefore, loadAfter, Runtime.getRuntime().availableProcessors(), misses);
-	}
-
-	private static double median(double[] values) {
-		double[] sorted = values.clone();
-		Arrays.sort(sorted);
-		int middle = sorted.length / 2;
-		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 	}
 
 	/** Spring's caching with one cache, the {@code floorCache} singleton. */

@@ -45,7 +45,7 @@ final class ReplayRateBenchmark {
 	 * @param result the last round's replay result
 	 * @param spread the per-round ratios of replay to copy: median and range
 	 */
-	record Figures(int keys, double replayRate, double baselineRate, ReplayResult result, InterleavedCacheBenchmark.Spread spread) {
+	record Figures(int keys, double replayRate, double baselineRate, ReplayResult result, Spread spread) {
 
 		double ratio() {
 			return this.spread.median();
@@ -108,11 +108,11 @@ final class ReplayRateBenchmark {
 					baselineRates.add(baselineRate);
 					eastRegion.recovered("benchmark");
 				}
-				InterleavedCacheBenchmark.Spread ratio = InterleavedCacheBenchmark.Spread.of(ratios);
+				Spread ratio = Spread.of(ratios);
 				System.out.printf("[benchmark] replay of %,d keys, %d rounds: %,.0f keys/s (median), ratio to the plain pipelined copy %s%n", keys, rounds,
-						InterleavedCacheBenchmark.Spread.of(replayRates).median(), ratio.ratio());
-				double baselineRate = InterleavedCacheBenchmark.Spread.of(baselineRates).median();
-				return new Figures(keys, InterleavedCacheBenchmark.Spread.of(replayRates).median(), baselineRate, result, ratio);
+						Spread.of(replayRates).median(), ratio.ratio());
+				double baselineRate = Spread.of(baselineRates).median();
+				return new Figures(keys, Spread.of(replayRates).median(), baselineRate, result, ratio);
 			}
 			finally {
 				eastClient.shutdown();

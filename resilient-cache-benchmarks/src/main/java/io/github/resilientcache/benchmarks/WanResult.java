@@ -1,7 +1,6 @@
 package io.github.resilientcache.benchmarks;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,28 +39,6 @@ final class WanResult {
 		this.failover = failover;
 		this.misses = misses;
 		this.changes = changes;
-	}
-
-	/**
-	 * Median and range of per-round figures.
-	 * @param median the median
-	 * @param min the smallest
-	 * @param max the largest
-	 */
-	record Spread(double median, double min, double max) {
-
-		static Spread of(double[] values) {
-			double[] sorted = values.clone();
-			Arrays.sort(sorted);
-			int n = sorted.length;
-			double median = (n % 2 == 1) ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-			return new Spread(median, sorted[0], sorted[n - 1]);
-		}
-
-		String format(String pattern) {
-			return String.format(Locale.ROOT, pattern + " (" + pattern + "-" + pattern + ")", this.median, this.min, this.max);
-		}
-
 	}
 
 	/**
