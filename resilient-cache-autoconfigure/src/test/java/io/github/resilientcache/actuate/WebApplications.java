@@ -1,8 +1,10 @@
 package io.github.resilientcache.actuate;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.test.RedisRegions;
 import io.github.resilientcache.testapp.TestApplications;
 import io.github.resilientcache.testapp.AccountService;
@@ -12,6 +14,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Starts a real web application as a user's: everything auto-configured (Spring MVC on Tomcat,
@@ -28,7 +32,7 @@ final class WebApplications {
 	 * @param regions the test's regions
 	 * @param local the local region
 	 * @param extra further properties
-	 * @return the running context; close it to stop the application
+	 * @return the running context, every region serving; close it to stop the application
 	 */
 	static ConfigurableApplicationContext start(RedisRegions regions, String local, String... extra) {
 		List<String> properties = TestApplications.properties(regions, local);
@@ -39,7 +43,18 @@ final class WebApplications {
 		properties.add("management.endpoint.health.show-details=always");
 		properties.add("spring.main.banner-mode=off");
 		properties.addAll(List.of(extra));
-		return new SpringApplicationBuilder(ObservedApplication.class).properties(properties.toArray(String[]::new)).run();
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(ObservedApplication.class).properties(properties.toArray(String[]::new))
+			.run();
+		// Start-up waits a bounded time for the first probes: on a loaded machine a region may still
+		// be starting (OPEN), and every test here begins from regions that serve.
+		try {
+			await("every region UP after start").atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(context.getBean(Regions.class)));
+		}
+		catch (RuntimeException | Error ex) {
+			context.close();
+			throw ex;
+		}
+		return context;
 	}
 
 	/**
