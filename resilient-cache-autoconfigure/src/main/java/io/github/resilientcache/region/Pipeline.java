@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -51,11 +52,18 @@ final class Pipeline<R, V> {
 		this.multi = multi;
 	}
 
+	/**
+	 * Sends a command now if the wire has room, else queues it. A queued command whose caller's
+	 * deadline ({@link CallDeadline}) passes before its batch leaves is never sent: it fails with a
+	 * {@link TimeoutException}.
+	 * @param request the command
+	 * @return its answer
+	 */
 	CompletionStage<V> submit(R request) {
 		if (tryAcquire()) {
 			return sendSingle(request);
 		}
-		Pending<R, V> pending = new Pending<>(request, new Queued<>());
+		Pending<R, V> pending = new Pending<>(request, new Queued<>(), CallDeadline.isSet(), CallDeadline.deadline());
 		this.queue.add(pending);
 		// The reads on the wire may all have completed between the check and the add.
 		if (tryAcquire()) {
@@ -92,9 +100,15 @@ final class Pipeline<R, V> {
 	private void drain() {
 		while (true) {
 			List<Pending<R, V>> batch = new ArrayList<>();
+			long now = System.nanoTime();
 			for (Pending<R, V> pending; batch.size() < MAX_BATCH && (pending = this.queue.poll()) != null;) {
-				// A caller that stopped waiting (its deadline passed, it cancelled) is not sent at all.
-				if (!pending.result.isDone()) {
+				// A caller that stopped waiting (its deadline passed, it cancelled) is not sent at all:
+				// it has counted the region as failed and journaled its write, which arriving now
+				// could only undo what a replay puts there since.
+				if (pending.expired(now)) {
+					pending.result.completeExceptionally(new TimeoutException("the caller's deadline passed while the command waited to be sent"));
+				}
+				else if (!pending.result.isDone()) {
 					batch.add(pending);
 				}
 			}
@@ -161,7 +175,19 @@ final class Pipeline<R, V> {
 		return this.queue.size();
 	}
 
-	private record Pending<R, V>(R request, Queued<V> result) {
+	/**
+	 * A command waiting to be sent.
+	 * @param request what it needs
+	 * @param result its answer
+	 * @param bounded whether its caller has a deadline
+	 * @param deadline the caller's deadline, in {@link System#nanoTime()} units, where bounded
+	 */
+	private record Pending<R, V>(R request, Queued<V> result, boolean bounded, long deadline) {
+
+		boolean expired(long now) {
+			return this.bounded && now - this.deadline >= 0;
+		}
+
 	}
 
 	/**

@@ -278,14 +278,14 @@ public final class Region {
 	private <T> CompletionStage<T> start(Function<RegionStore, ? extends CompletionStage<T>> operation, long deadline) {
 		Executor first = this.connector;
 		if (this.connected || first == null) {
-			return operation.apply(this.store);
+			return CallDeadline.with(deadline, operation, this.store);
 		}
 		try {
 			return CompletableFuture.supplyAsync(() -> {
 				if (System.nanoTime() - deadline >= 0) {
 					throw new RegionFailureException(this.name, "no answer within the deadline (connecting)", null);
 				}
-				return operation.apply(this.store);
+				return CallDeadline.with(deadline, operation, this.store);
 			}, first).thenCompose(Function.identity());
 		}
 		catch (RejectedExecutionException ex) {

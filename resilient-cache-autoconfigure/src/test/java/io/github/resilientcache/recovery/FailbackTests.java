@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.resilientcache.region.RegionState;
 import io.github.resilientcache.region.Regions;
+import io.github.resilientcache.replication.ReplayJournal;
 import io.github.resilientcache.test.RedisRegions;
 import io.github.resilientcache.testapp.Account;
 import io.github.resilientcache.testapp.AccountService;
@@ -109,6 +110,12 @@ class FailbackTests {
 				for (int i = 0; i < 30; i++) {
 					service.setBalance("o-" + i, BigDecimal.valueOf(i));
 				}
+				// East is failed, and known to have missed more than its journal holds, while it is still
+				// hung; only then does it come back. Waiting for UP right after the resume could see it
+				// before it was ever failed (seen on a loaded machine).
+				ReplayJournal journal = context.getBean(ReplayJournal.class);
+				await().atMost(Duration.ofSeconds(10)).until(() -> all.get("east").state() == RegionState.OPEN);
+				await("the journal knows east missed more than it holds").atMost(Duration.ofSeconds(5)).until(() -> journal.needsResync(all.get("east")));
 				regions.get("east").resume();
 				await().atMost(Duration.ofSeconds(20)).until(() -> all.get("east").state() == RegionState.UP);
 				assertThat(context.getBean(RegionRecovery.class).lastResync("east")).as("east was resynced").isNotNull();

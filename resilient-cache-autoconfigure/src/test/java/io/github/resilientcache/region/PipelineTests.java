@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,26 @@ class PipelineTests {
 		assertThat(this.singles).as("the one caller still waiting is sent alone").hasSize(2);
 		this.singles.get(1).complete("C");
 		assertThat(waiting).isCompletedWithValue("C");
+	}
+
+	@Test
+	void aQueuedCommandWhoseCallersDeadlinePassedIsNeverSentEvenIfNobodyCancelledIt() {
+		// What a business call does: it starts the command with its deadline, and may wait on a
+		// dependent future (a thenApply), so that the queued command itself is never cancelled.
+		this.pipeline.submit("a");
+		long now = System.nanoTime();
+		CompletableFuture<String> late = CallDeadline.with(now - 1, (store) -> this.pipeline.submit("b"), null).toCompletableFuture();
+		CompletableFuture<String> onTime = CallDeadline.with(now + TimeUnit.MINUTES.toNanos(1), (store) -> this.pipeline.submit("c"), null)
+			.toCompletableFuture();
+		CompletableFuture<String> background = this.pipeline.submit("d").toCompletableFuture();
+
+		this.singles.get(0).complete("A");
+
+		assertThat(this.batches).as("only the callers still within their deadline, and background work, are sent").containsExactly(List.of("c", "d"));
+		assertThatThrownBy(late::join).hasCauseInstanceOf(TimeoutException.class);
+		this.batchResults.get(0).complete(List.of("C", "D"));
+		assertThat(onTime).isCompletedWithValue("C");
+		assertThat(background).isCompletedWithValue("D");
 	}
 
 	@Test
