@@ -165,6 +165,53 @@ public final class JournalReplayer {
 	}
 
 	/**
+	 * The peer a resync copies from, which also decides what the target keeps: what the peer lacks
+	 * is deleted. A serving peer ({@link RegionState#UP}) was reconciled itself. At start every region
+	 * is still {@link RegionState#RECOVERING}: one that needs a resync itself (it restarted empty or
+	 * from an old snapshot, its journal overflowed) is taken only when no other can be, since copying
+	 * from it would delete what the target holds and it lost. Among equals, the configured order.
+	 * @param target the region to resync
+	 * @param from the regions it may copy from
+	 * @return the peer, {@code null} when there is none
+	 */
+	@Nullable Region resyncPeer(Region target, List<Region> from) {
+		Region best = null;
+		int bestRank = Integer.MAX_VALUE;
+		for (Region peer : from) {
+			int rank = (peer.state() == RegionState.UP) ? 0 : peerNeedsResync(peer) ? 2 : 1;
+			if (rank < bestRank) {
+				best = peer;
+				bestRank = rank;
+			}
+		}
+		if (best != null && bestRank == 2) {
+			logger.warn("Region '" + target.name() + "' is resynced from region '" + best.name()
+					+ "', which needs a resync itself: no other region can be copied from");
+		}
+		return best;
+	}
+
+	/** Whether this instance, or the journal any other region keeps of the peer, says the peer needs a resync. */
+	private boolean peerNeedsResync(Region peer) {
+		if (this.journal.needsResync(peer)) {
+			return true;
+		}
+		for (Region holder : this.regions.others(peer)) {
+			if (holder.acceptsWrites()) {
+				try {
+					if (this.journal.store().resyncFlagged(holder.direct().client(), peer.name())) {
+						return true;
+					}
+				}
+				catch (RuntimeException ex) {
+					// Unknown here: the other candidates decide.
+				}
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Rebuilds the target from a healthy peer: the journals are set aside first (what is written
 	 * from then on is replayed after the copy), the peer's entries are copied under the version
 	 * rule, what the peer lacks is deleted unless written since, and the writes no region took are
@@ -176,7 +223,7 @@ public final class JournalReplayer {
 			for (Region holder : from) {
 				this.journal.store().setAside(holder.direct().client(), target.name());
 			}
-			Region peer = from.isEmpty() ? null : from.get(0);
+			Region peer = resyncPeer(target, from);
 			if (peer == null) {
 				logger.warn("Region '" + target.name() + "' needs a resync and no healthy region can be copied from: emptying it");
 				long deleted = target.direct().deleteByPattern(this.keys.entryPattern()).toCompletableFuture().orTimeout(5, TimeUnit.MINUTES).join();
