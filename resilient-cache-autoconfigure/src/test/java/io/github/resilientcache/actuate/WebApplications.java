@@ -1,10 +1,8 @@
 package io.github.resilientcache.actuate;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.test.RedisRegions;
 import io.github.resilientcache.testapp.TestApplications;
 import io.github.resilientcache.testapp.AccountService;
@@ -14,8 +12,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * Starts a real web application as a user's: everything auto-configured (Spring MVC on Tomcat,
@@ -45,10 +41,9 @@ final class WebApplications {
 		properties.addAll(List.of(extra));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(ObservedApplication.class).properties(properties.toArray(String[]::new))
 			.run();
-		// Start-up waits a bounded time for the first probes: on a loaded machine a region may still
-		// be starting (OPEN), and every test here begins from regions that serve.
+		// Every test here begins from regions that serve.
 		try {
-			await("every region UP after start").atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(context.getBean(Regions.class)));
+			TestApplications.serving(context);
 		}
 		catch (RuntimeException | Error ex) {
 			context.close();

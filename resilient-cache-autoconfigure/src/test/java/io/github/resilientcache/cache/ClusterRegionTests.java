@@ -81,6 +81,8 @@ class ClusterRegionTests {
 	@Test
 	void clusterRegionDownFailsOverToTheSingleServerRegion() {
 		runner().run((context) -> {
+			// The cluster serving, not still starting (already OPEN): the region this test stops.
+			TestApplications.serving(context);
 			AccountService service = context.getBean(AccountService.class);
 			for (int i = 0; i < 10; i++) {
 				service.find("f" + i);

@@ -59,6 +59,8 @@ class EncryptedCacheTests {
 	@Test
 	void redisHoldsNoPlaintextOfKeysValuesOrJournal() {
 		this.contextRunner.withPropertyValues("resilient-cache.caches.cards.encryption.keys.k1=" + KEY_1).run((context) -> {
+			// Both regions serving, not still starting: east holds what this test reads, west is stopped.
+			TestApplications.serving(context);
 			Cards cards = context.getBean(Cards.class);
 			assertThat(cards.find(PAN)).isEqualTo(new Card(PAN, HOLDER));
 			assertThat(cards.find(PAN)).isEqualTo(new Card(PAN, HOLDER));
@@ -113,6 +115,7 @@ class EncryptedCacheTests {
 	@Test
 	void aValueInClearInAnEncryptedCacheIsAMiss() {
 		this.contextRunner.withPropertyValues("resilient-cache.caches.cards.encryption.keys.k1=" + KEY_1).run((context) -> {
+			TestApplications.serving(context);
 			Cards cards = context.getBean(Cards.class);
 			cards.find(PAN);
 			String redisKey = keysOf("east", "rc:cards::*").get(0);
@@ -146,9 +149,13 @@ class EncryptedCacheTests {
 	 * runs), counted, the region up, and the entry rewritten so that the next read hits.
 	 */
 	private void writeUnderK1ThenReadAMissWith(String keys) {
-		this.contextRunner.withPropertyValues("resilient-cache.caches.cards.encryption.keys.k1=" + KEY_1)
-			.run((context) -> context.getBean(Cards.class).find(PAN));
+		this.contextRunner.withPropertyValues("resilient-cache.caches.cards.encryption.keys.k1=" + KEY_1).run((context) -> {
+			TestApplications.serving(context);
+			context.getBean(Cards.class).find(PAN);
+		});
 		this.contextRunner.withPropertyValues(keys).run((context) -> {
+			// East serving, not still starting: the entry under k1 is read from it, and it stays UP.
+			TestApplications.serving(context);
 			Cards cards = context.getBean(Cards.class);
 			assertThat(cards.find(PAN)).isEqualTo(new Card(PAN, HOLDER));
 			assertThat(cards.loads()).isOne();

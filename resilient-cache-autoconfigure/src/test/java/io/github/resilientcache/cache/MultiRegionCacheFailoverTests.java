@@ -31,6 +31,9 @@ class MultiRegionCacheFailoverTests {
 	@Test
 	void valueWrittenInOneRegionIsReadFromTheOther() {
 		TestApplications.runner(regions, "east").run((east) -> TestApplications.runner(regions, "west").run((west) -> {
+			// West's instance reads its own region, not still starting (the read would go to east).
+			TestApplications.serving(east);
+			TestApplications.serving(west);
 			AccountService eastService = east.getBean(AccountService.class);
 			AccountService westService = west.getBean(AccountService.class);
 			eastService.setBalance("a1", new BigDecimal("42.00"));
@@ -45,11 +48,8 @@ class MultiRegionCacheFailoverTests {
 	void localRegionStoppedKeepsReadsAndWritesWorkingAndOpensItsBreaker() {
 		TestApplications.runner(regions, "east").run((context) -> {
 			AccountService service = context.getBean(AccountService.class);
-			Regions all = context.getBean(Regions.class);
-			Region east = all.get("east");
-			// Start-up waits a bounded time for the first probes: on a loaded machine east may still
-			// be starting (OPEN, its breaker closed), which is not the serving region this test stops.
-			await().atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(all));
+			// East serving, not still starting (OPEN, its breaker closed): the region this test stops.
+			Region east = TestApplications.serving(context).get("east");
 			for (int i = 0; i < 20; i++) {
 				service.find("k" + i);
 			}
@@ -78,6 +78,8 @@ class MultiRegionCacheFailoverTests {
 	void hungLocalRegionNeverHoldsACallLongerThanTheBudget() {
 		TestApplications.runner(regions, "east").run((context) -> {
 			AccountService service = context.getBean(AccountService.class);
+			// East serving, not still starting or recovering: a pause then hangs its calls, not its reconciliation.
+			Regions all = TestApplications.serving(context);
 			for (int i = 0; i < 10; i++) {
 				service.find("h" + i);
 			}
@@ -92,7 +94,7 @@ class MultiRegionCacheFailoverTests {
 			}
 			System.out.printf("[figure] longest cached call while the local region hung: %d ms%n", TimeUnit.NANOSECONDS.toMillis(longest));
 			assertThat(Duration.ofNanos(longest)).isLessThan(Duration.ofMillis(900));
-			assertThat(context.getBean(Regions.class).get("east").state()).isEqualTo(RegionState.OPEN);
+			assertThat(all.get("east").state()).isEqualTo(RegionState.OPEN);
 		});
 	}
 

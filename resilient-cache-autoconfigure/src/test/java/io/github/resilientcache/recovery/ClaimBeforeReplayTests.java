@@ -28,7 +28,8 @@ class ClaimBeforeReplayTests {
 	void aKeyBeingDrainedIsNotReadFromTheStaleRegionAndKeepsItsDurableRecord() {
 		TestApplications.runner(regions, "east").run((context) -> {
 			AccountService service = context.getBean(AccountService.class);
-			Regions all = context.getBean(Regions.class);
+			// Both regions serving, not still starting: only a serving region has its journal drained.
+			Regions all = TestApplications.serving(context);
 			ReplayJournal journal = context.getBean(ReplayJournal.class);
 			String key = "rc:accounts::d-1";
 			service.find("d-1");

@@ -57,8 +57,10 @@ class FleetCoordinationTests {
 				assertThat(regionsB.get("east").circuitBreaker().getMetrics().getNumberOfFailedCalls()).isZero();
 				// Now B loses east too: it fails east over on its own probe, not on A's word.
 				linkB.partition();
-				await().atMost(Duration.ofSeconds(5)).until(() -> regionsB.get("east").state() == RegionState.OPEN);
-				RegionStateChange open = b.getBean(StateLog.class).afterFirstUp("east").get(0);
+				// The log hears a change on the region's events thread, after the state moved: wait for it.
+				StateLog logB = b.getBean(StateLog.class);
+				await().atMost(Duration.ofSeconds(5)).until(() -> regionsB.get("east").state() == RegionState.OPEN && !logB.afterFirstUp("east").isEmpty());
+				RegionStateChange open = logB.afterFirstUp("east").get(0);
 				assertThat(open.remote()).isFalse();
 				assertThat(open.reason()).doesNotContain("reported");
 				regions.proxy("east").pass();
@@ -79,13 +81,15 @@ class FleetCoordinationTests {
 						&& regionsB.get("west").state() == RegionState.UP);
 				RegionRecovery recoveryA = a.getBean(RegionRecovery.class);
 				recoveryA.takeOffline(regionsA.get("west"), "maintenance");
-				await().atMost(Duration.ofSeconds(5)).until(() -> regionsB.get("west").state() == RegionState.OFFLINE);
-				assertThat(b.getBean(StateLog.class).afterFirstUp("west").get(0).remote()).isTrue();
+				// The log hears a change on the region's events thread, after the state moved: wait for it.
+				StateLog logB = b.getBean(StateLog.class);
+				await().atMost(Duration.ofSeconds(5)).until(() -> regionsB.get("west").state() == RegionState.OFFLINE && !logB.afterFirstUp("west").isEmpty());
+				assertThat(logB.afterFirstUp("west").get(0).remote()).isTrue();
 				// An instance that starts during the maintenance applies it from the stored status.
 				instance(regions.proxy("east")).run((c) -> assertThat(c.getBean(Regions.class).get("west").state()).isEqualTo(RegionState.OFFLINE));
 				assertThat(recoveryA.bringOnline(regionsA.get("west"), "maintenance over")).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(true);
-				await().atMost(Duration.ofSeconds(10)).until(() -> regionsB.get("west").state() == RegionState.UP);
-				assertThat(b.getBean(StateLog.class).afterFirstUp("west")).extracting(RegionStateChange::to)
+				await().atMost(Duration.ofSeconds(10)).until(() -> regionsB.get("west").state() == RegionState.UP && logB.afterFirstUp("west").size() >= 4);
+				assertThat(logB.afterFirstUp("west")).extracting(RegionStateChange::to)
 					.containsExactly(RegionState.OFFLINE, RegionState.OPEN, RegionState.RECOVERING, RegionState.UP);
 			}));
 		}

@@ -28,7 +28,8 @@ class LostEvictionTests {
 	void anEvictionNoRegionTookIsNotLost() {
 		TestApplications.runner(regions, "east").run((context) -> {
 			AccountService service = context.getBean(AccountService.class);
-			Regions all = context.getBean(Regions.class);
+			// Both regions serving, not still starting: the ones that refuse the eviction.
+			Regions all = TestApplications.serving(context);
 			ReplayJournal journal = context.getBean(ReplayJournal.class);
 			String key = "rc:accounts::lost-1";
 			service.find("lost-1");

@@ -36,7 +36,9 @@ class NamespaceTests {
 		application("payments").run((payments) -> application("ledger").run((ledger) -> {
 			AccountService paymentsService = payments.getBean(AccountService.class);
 			AccountService ledgerService = ledger.getBean(AccountService.class);
-			await().atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(ledger.getBean(Regions.class)));
+			// Both instances serving, not still starting: payments' east holds its journal of west.
+			TestApplications.serving(payments);
+			TestApplications.serving(ledger);
 			paymentsService.setBalance("a1", BigDecimal.ONE);
 			ledgerService.setBalance("a1", BigDecimal.TEN);
 			assertThat(regions.get("east").command("GET", "payments:accounts::a1")).asString().contains("\"id\":\"a1\",\"balance\":[\"java.math.BigDecimal\",1]");

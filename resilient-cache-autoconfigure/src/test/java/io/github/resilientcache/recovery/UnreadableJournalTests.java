@@ -27,6 +27,8 @@ class UnreadableJournalTests {
 	@Test
 	void aRegionWhoseJournalCannotBeReadIsNotTrusted() {
 		TestApplications.runner(regions, "east").run((first) -> {
+			// Both regions serving, not still starting: east takes the write and holds west's journal.
+			TestApplications.serving(first);
 			AccountService service = first.getBean(AccountService.class);
 			service.find("j-1");
 			await().atMost(Duration.ofSeconds(5)).until(() -> regions.get("east").dbSize() >= 1 && regions.get("west").dbSize() >= 1);

@@ -1,5 +1,6 @@
 package io.github.resilientcache.testapp;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -15,8 +16,11 @@ import io.github.resilientcache.test.RedisRegions;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Application contexts as a user's: the starter's auto-configuration, the regions of a test, and an
@@ -84,6 +88,20 @@ public final class TestApplications {
 	 */
 	public static boolean allUp(Regions regions) {
 		return regions.all().stream().allMatch((region) -> region.state() == RegionState.UP);
+	}
+
+	/**
+	 * The regions of an instance once every one serves: what a test waits for before it takes a
+	 * region away or counts what a serving region does. Start-up waits a bounded time for the first
+	 * probes, so on a loaded machine a region may still be starting (OPEN, its breaker closed) when
+	 * the context is ready.
+	 * @param context the instance
+	 * @return its regions, every one UP
+	 */
+	public static Regions serving(ApplicationContext context) {
+		Regions regions = context.getBean(Regions.class);
+		await("every region UP after start").atMost(Duration.ofSeconds(10)).until(() -> allUp(regions));
+		return regions;
 	}
 
 	/**
