@@ -7,11 +7,14 @@ import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBre
 import io.github.resilientcache.actuate.ResilientCacheHealthIndicator;
 import io.github.resilientcache.cache.MultiRegionCacheManager;
 import io.github.resilientcache.cache.NearCache;
+import io.github.resilientcache.cache.NearFlushCause;
 import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.test.RedisRegions;
 import io.github.resilientcache.testapp.AccountService;
 import io.github.resilientcache.testapp.TestApplications;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -106,19 +109,32 @@ class NearCacheAutoConfigurationTests {
 			NearCache near = nearCache(context);
 			await().atMost(Duration.ofSeconds(5)).until(near::isLive);
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			// The first read loads and writes; the announcement of that write drops what the next read
-			// filled when it arrives after it (its version is not newer): the read after fills for good.
+			// The first read loads and writes. The announcement of that write drops what a read filled before it
+			// arrived (its version is not newer): on a loaded machine it can arrive after the next read filled and hit,
+			// so the entry is gone by the time the gauge is read. Wait until east's announcement was processed first.
+			service.find("metered");
 			await().atMost(Duration.ofSeconds(5)).until(() -> {
-				service.find("metered");
-				return registry.get("resilient.cache.near.gets").tag("cache", "accounts").tag("result", "hit").functionCounter().count() > 0;
+				Timer lag = registry.find("resilient.cache.near.invalidation.lag").tag("region", "east").timer();
+				return lag != null && lag.count() > 0;
 			});
-			assertThat(registry.get("resilient.cache.near.size").tag("cache", "accounts").gauge().value()).isEqualTo(1);
+			// A hit, and the gauges show its entry and a live tier. A doubt flush in between (a starved machine can
+			// silence the channel for a window, which rightly flushes) only means reading again.
+			await().atMost(Duration.ofSeconds(5)).until(() -> {
+				long flushes = flushes(registry);
+				double hits = nearGets(registry, "hit");
+				service.find("metered");
+				boolean hit = nearGets(registry, "hit") > hits;
+				double size = registry.get("resilient.cache.near.size").tag("cache", "accounts").gauge().value();
+				double live = registry.get("resilient.cache.near.live").tag("cache", "accounts").gauge().value();
+				return hit && flushes(registry) == flushes && size == 1 && live == 1;
+			});
 			service.setBalance("metered", java.math.BigDecimal.TEN);
-			assertThat(registry.get("resilient.cache.near.gets").tag("result", "miss").functionCounter().count()).isPositive();
-			assertThat(registry.get("resilient.cache.near.live").gauge().value()).isEqualTo(1);
-			assertThat(registry.get("resilient.cache.near.flushes").tag("cause", "failover").functionCounter().count()).isZero();
-			await().atMost(Duration.ofSeconds(5))
-				.until(() -> registry.find("resilient.cache.near.invalidation.lag").tag("region", "east").timer() != null);
+			assertThat(nearGets(registry, "miss")).isPositive();
+			// Each cause has its counter, reading the tier's own (a failover can happen on a loaded machine).
+			for (NearFlushCause cause : NearFlushCause.values()) {
+				assertThat(registry.get("resilient.cache.near.flushes").tag("cause", cause.tag()).functionCounter().count())
+					.isEqualTo(near.flushes(cause));
+			}
 			assertThat(registry.get("resilient.cache.near.invalidations").functionCounter().count()).isPositive();
 			Health health = context.getBean(ResilientCacheHealthIndicator.class).health();
 			assertThat(health.getDetails()).containsKey("nearCaches");
@@ -135,6 +151,16 @@ class NearCacheAutoConfigurationTests {
 			assertThat(health.getDetails()).doesNotContainKey("nearCaches");
 			assertThat(context.getBean(MeterRegistry.class).find("resilient.cache.near.gets").meters()).isEmpty();
 		});
+	}
+
+	private static double nearGets(MeterRegistry registry, String result) {
+		return registry.get("resilient.cache.near.gets").tag("cache", "accounts").tag("result", result).functionCounter().count();
+	}
+
+	private static long flushes(MeterRegistry registry) {
+		return (long) registry.get("resilient.cache.near.flushes").tag("cache", "accounts").functionCounters().stream()
+			.mapToDouble(FunctionCounter::count)
+			.sum();
 	}
 
 	private static NearCache nearCache(AssertableApplicationContext context) {
