@@ -35,7 +35,9 @@ import org.jspecify.annotations.Nullable;
  * and invokes the {@link RegionRecoveryAction}s. Every instance reads the incident records (for the
  * fleet view); only the leader writes them. An incident opens when more than {@code quorum} of the
  * reporting instances have seen the region {@code OPEN} for longer than {@code threshold}: one
- * instance cut from a region is not an incident. It closes when more than {@code quorum} see it
+ * instance cut from a region is not an incident. An instance whose region is still
+ * {@link FleetSnapshot.Cell#starting() starting} (not confirmed either way since it started) does
+ * not report it: it neither counts toward a quorum nor raises the number needed. It closes when more than {@code quorum} see it
  * {@code UP} again. Each record is set only if absent, or replaced only if unchanged, in the first
  * region (alphabetically) other than the failed one that this instance can reach, so that the
  * actions fire once per incident even when two instances briefly believe they lead. A closed
@@ -142,7 +144,9 @@ final class IncidentCoordinator {
 			return;
 		}
 		List<Observation> down = observations(fresh, region, RegionState.OPEN);
-		int reporting = (int) fresh.stream().filter((snapshot) -> snapshot.regions().containsKey(region)).count();
+		// An instance that has not confirmed the region either way since it started reports nothing of it yet.
+		int reporting = (int) fresh.stream().map((snapshot) -> snapshot.regions().get(region))
+			.filter((cell) -> cell != null && !cell.starting()).count();
 		int needed = (int) Math.floor(this.settings.quorum() * reporting) + 1;
 		if (record == null && reporting > 0 && down.size() >= needed) {
 			Instant quorumSince = down.stream().map(Observation::since).sorted().toList().get(needed - 1);
@@ -230,7 +234,7 @@ final class IncidentCoordinator {
 		List<Observation> observations = new ArrayList<>();
 		for (FleetSnapshot snapshot : fresh) {
 			Cell cell = snapshot.regions().get(region);
-			if (cell != null && cell.state() == state) {
+			if (cell != null && cell.state() == state && !cell.starting()) {
 				observations.add(new Observation(snapshot.instance(), snapshot.localRegion(), cell.state().name(),
 						Instant.ofEpochMilli(cell.sinceMillis()), cell.breaker(), cell.failureRate(), cell.reason()));
 			}
