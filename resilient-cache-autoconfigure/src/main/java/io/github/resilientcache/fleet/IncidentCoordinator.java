@@ -9,8 +9,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -84,6 +86,9 @@ final class IncidentCoordinator {
 
 	private final LongAdder suppressed = new LongAdder();
 
+	/** Regions whose incident the rate limit holds back now (telemetry thread only). */
+	private final Set<String> deferred = new HashSet<>();
+
 	IncidentCoordinator(Regions regions, FleetStore store, Signer signer, Settings settings, List<RegionRecoveryAction> actions,
 			ExecutorService executor, RateLimiter rateLimiter, Clock clock) {
 		this.regions = regions;
@@ -148,13 +153,17 @@ final class IncidentCoordinator {
 		int reporting = (int) fresh.stream().map((snapshot) -> snapshot.regions().get(region))
 			.filter((cell) -> cell != null && !cell.starting()).count();
 		int needed = (int) Math.floor(this.settings.quorum() * reporting) + 1;
+		boolean failed = false;
 		if (record == null && reporting > 0 && down.size() >= needed) {
 			Instant quorumSince = down.stream().map(Observation::since).sorted().toList().get(needed - 1);
-			if (!quorumSince.plus(this.settings.threshold()).isAfter(this.clock.instant())) {
-				open(region, holder, reporting, down);
-			}
+			failed = !quorumSince.plus(this.settings.threshold()).isAfter(this.clock.instant());
 		}
-		else if (record != null && record.phase() == Phase.FAILED) {
+		if (failed) {
+			open(region, holder, reporting, down);
+			return;
+		}
+		this.deferred.remove(region);
+		if (record != null && record.phase() == Phase.FAILED) {
 			List<Observation> up = observations(fresh, region, RegionState.UP);
 			if (reporting > 0 && up.size() >= needed) {
 				close(record, holder, text, reporting, up);
@@ -164,11 +173,15 @@ final class IncidentCoordinator {
 
 	private void open(String region, Holder holder, int reporting, List<Observation> down) throws Exception {
 		if (!this.rateLimiter.acquirePermission()) {
-			this.suppressed.increment();
-			logger.warn("Region '" + region + "' has failed for the fleet, but recovery actions are rate limited "
-					+ "(resilient-cache.fleet.max-actions per resilient-cache.fleet.max-actions-period): not opening an incident yet");
+			// Asked again every round while the limit holds: counted and logged once per incident held back.
+			if (this.deferred.add(region)) {
+				this.suppressed.increment();
+				logger.warn("Region '" + region + "' has failed for the fleet, but recovery actions are rate limited "
+						+ "(resilient-cache.fleet.max-actions per resilient-cache.fleet.max-actions-period): the incident opens once the limit allows");
+			}
 			return;
 		}
+		this.deferred.remove(region);
 		Instant now = this.clock.instant();
 		IncidentRecord record = new IncidentRecord(region + "-" + ID_TIME.format(now) + "-" + UUID.randomUUID().toString().substring(0, 8), region,
 				now, Phase.FAILED, null);

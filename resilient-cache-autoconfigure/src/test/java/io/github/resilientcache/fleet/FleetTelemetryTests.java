@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
  * <p>
  * Each scenario starts once the fleet knows no incident (a short cool-down lets the record of an
  * earlier scenario's incident expire), and counts the incidents of east opened after its fault only.
- * A region an instance has not confirmed since it started opens none ({@code FleetStartupTests}).
+ * A region an instance has not confirmed since it started opens none ({@code FleetLoneInstanceTests}).
  */
 class FleetTelemetryTests {
 

@@ -21,12 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Incidents at start-up, with one instance against real servers: a region the instance has not
- * confirmed either way since it started ({@code OPEN}, starting) is no evidence of a failure, so
- * a lone starting instance opens no incident, however long ago its regions were created; a region
- * that two probes in a row confirm unreachable is a failure like any other.
+ * What one instance alone decides, against real servers. At start-up: a region the instance has not
+ * confirmed either way since it started ({@code OPEN}, starting) is no evidence of a failure, so a
+ * lone starting instance opens no incident, however long ago its regions were created; a region that
+ * two probes in a row confirm unreachable is a failure like any other. And an incident the rate
+ * limit holds back is counted once, however many rounds it waits.
  */
-class FleetStartupTests {
+class FleetLoneInstanceTests {
 
 	@RegisterExtension
 	static final RedisRegions regions = RedisRegions.withProxies("east", "west");
@@ -65,6 +66,30 @@ class FleetStartupTests {
 				.until(() -> incidents.isEmpty() && telemetry.incidentsOpened() == 0 && east.isStarting() && telemetry.isLeader());
 			assertThat(telemetry.incidents()).isEmpty();
 			assertThat(regions.get("west").command("EXISTS", context.getBean(Regions.class).keys().fleetIncidentKey("east"))).isEqualTo(0L);
+		});
+	}
+
+	@Test
+	void incidentHeldBackByTheRateLimitIsCountedOnce() {
+		List<RegionIncident> incidents = RecordingAction.shared();
+		instance(incidents).withPropertyValues("resilient-cache.fleet.max-actions=1", "resilient-cache.fleet.cool-down=0s").run((context) -> {
+			Regions all = context.getBean(Regions.class);
+			FleetTelemetry telemetry = context.getBean(FleetTelemetry.class);
+			await().atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(all));
+			// The first incident takes the one action of the period.
+			regions.proxy("east").partition();
+			await().atMost(Duration.ofSeconds(10)).until(() -> RecordingAction.count(incidents, Phase.FAILED) == 1);
+			regions.proxy("east").pass();
+			await().atMost(Duration.ofSeconds(30)).until(() -> RecordingAction.count(incidents, Phase.RECOVERED) == 1);
+			// The second is held back for the rest of the period: once, not once per round.
+			regions.proxy("east").partition();
+			await().atMost(Duration.ofSeconds(10)).until(() -> telemetry.actionsRateLimited() == 1);
+			long rounds = telemetry.rounds();
+			await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+				.until(() -> telemetry.actionsRateLimited() == 1 && all.get("east").state() == RegionState.OPEN && incidents.size() == 2);
+			assertThat(telemetry.rounds()).as("rounds while held back").isGreaterThan(rounds + 2);
+			assertThat(telemetry.incidentsOpened()).isEqualTo(1);
+			regions.proxy("east").pass();
 		});
 	}
 
