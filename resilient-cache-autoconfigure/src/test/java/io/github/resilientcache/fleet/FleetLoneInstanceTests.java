@@ -76,17 +76,21 @@ class FleetLoneInstanceTests {
 			Regions all = context.getBean(Regions.class);
 			FleetTelemetry telemetry = context.getBean(FleetTelemetry.class);
 			await().atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(all));
-			// The first incident takes the one action of the period.
+			Region east = all.get("east");
+			// The first incident takes the one action of the period. Each step is awaited on its own:
+			// the prober's detection (seconds on a starved machine), then the fleet's decision.
 			regions.proxy("east").partition();
+			await().atMost(Duration.ofSeconds(10)).until(() -> east.state() == RegionState.OPEN);
 			await().atMost(Duration.ofSeconds(10)).until(() -> RecordingAction.count(incidents, Phase.FAILED) == 1);
 			regions.proxy("east").pass();
 			await().atMost(Duration.ofSeconds(30)).until(() -> RecordingAction.count(incidents, Phase.RECOVERED) == 1);
 			// The second is held back for the rest of the period: once, not once per round.
 			regions.proxy("east").partition();
+			await().atMost(Duration.ofSeconds(10)).until(() -> east.state() == RegionState.OPEN);
 			await().atMost(Duration.ofSeconds(10)).until(() -> telemetry.actionsRateLimited() == 1);
 			long rounds = telemetry.rounds();
 			await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
-				.until(() -> telemetry.actionsRateLimited() == 1 && all.get("east").state() == RegionState.OPEN && incidents.size() == 2);
+				.until(() -> telemetry.actionsRateLimited() == 1 && east.state() == RegionState.OPEN && incidents.size() == 2);
 			assertThat(telemetry.rounds()).as("rounds while held back").isGreaterThan(rounds + 2);
 			assertThat(telemetry.incidentsOpened()).isEqualTo(1);
 			regions.proxy("east").pass();
