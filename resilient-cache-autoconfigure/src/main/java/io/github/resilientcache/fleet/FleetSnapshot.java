@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.RegionState;
 import org.jspecify.annotations.Nullable;
 
@@ -61,6 +62,16 @@ public record FleetSnapshot(String instance, String localRegion, long atMillis, 
 	 */
 	public record Cell(RegionState state, String breaker, float failureRate, float slowCallRate, float p99Millis, float callsPerSecond,
 			long journalDepth, long sinceMillis, String reason) {
+
+		/**
+		 * Whether the instance has not confirmed the region reachable or unreachable since it
+		 * started ({@link Region#isStarting()}): {@code OPEN}, but no evidence of a failure.
+		 * @return whether the region is starting for that instance
+		 */
+		boolean starting() {
+			return this.state == RegionState.OPEN && Region.STARTING.equals(this.reason);
+		}
+
 	}
 
 	String encode(Signer signer) {

@@ -425,7 +425,7 @@ public final class FleetTelemetry implements SmartLifecycle {
 		return this.coordinator.failed();
 	}
 
-	/** Incidents not opened yet because the actions' rate limit was reached. */
+	/** Incidents held back because the actions' rate limit was reached, each counted once however long it waits. */
 	public long actionsRateLimited() {
 		return this.coordinator.suppressed();
 	}

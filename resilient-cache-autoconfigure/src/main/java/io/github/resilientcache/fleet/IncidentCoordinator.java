@@ -9,8 +9,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -35,7 +37,9 @@ import org.jspecify.annotations.Nullable;
  * and invokes the {@link RegionRecoveryAction}s. Every instance reads the incident records (for the
  * fleet view); only the leader writes them. An incident opens when more than {@code quorum} of the
  * reporting instances have seen the region {@code OPEN} for longer than {@code threshold}: one
- * instance cut from a region is not an incident. It closes when more than {@code quorum} see it
+ * instance cut from a region is not an incident. An instance whose region is still
+ * {@link FleetSnapshot.Cell#starting() starting} (not confirmed either way since it started) does
+ * not report it: it neither counts toward a quorum nor raises the number needed. It closes when more than {@code quorum} see it
  * {@code UP} again. Each record is set only if absent, or replaced only if unchanged, in the first
  * region (alphabetically) other than the failed one that this instance can reach, so that the
  * actions fire once per incident even when two instances briefly believe they lead. A closed
@@ -81,6 +85,9 @@ final class IncidentCoordinator {
 	private final LongAdder rejected = new LongAdder();
 
 	private final LongAdder suppressed = new LongAdder();
+
+	/** Regions whose incident the rate limit holds back now (telemetry thread only). */
+	private final Set<String> deferred = new HashSet<>();
 
 	IncidentCoordinator(Regions regions, FleetStore store, Signer signer, Settings settings, List<RegionRecoveryAction> actions,
 			ExecutorService executor, RateLimiter rateLimiter, Clock clock) {
@@ -142,15 +149,21 @@ final class IncidentCoordinator {
 			return;
 		}
 		List<Observation> down = observations(fresh, region, RegionState.OPEN);
-		int reporting = (int) fresh.stream().filter((snapshot) -> snapshot.regions().containsKey(region)).count();
+		// An instance that has not confirmed the region either way since it started reports nothing of it yet.
+		int reporting = (int) fresh.stream().map((snapshot) -> snapshot.regions().get(region))
+			.filter((cell) -> cell != null && !cell.starting()).count();
 		int needed = (int) Math.floor(this.settings.quorum() * reporting) + 1;
+		boolean failed = false;
 		if (record == null && reporting > 0 && down.size() >= needed) {
 			Instant quorumSince = down.stream().map(Observation::since).sorted().toList().get(needed - 1);
-			if (!quorumSince.plus(this.settings.threshold()).isAfter(this.clock.instant())) {
-				open(region, holder, reporting, down);
-			}
+			failed = !quorumSince.plus(this.settings.threshold()).isAfter(this.clock.instant());
 		}
-		else if (record != null && record.phase() == Phase.FAILED) {
+		if (failed) {
+			open(region, holder, reporting, down);
+			return;
+		}
+		this.deferred.remove(region);
+		if (record != null && record.phase() == Phase.FAILED) {
 			List<Observation> up = observations(fresh, region, RegionState.UP);
 			if (reporting > 0 && up.size() >= needed) {
 				close(record, holder, text, reporting, up);
@@ -160,11 +173,15 @@ final class IncidentCoordinator {
 
 	private void open(String region, Holder holder, int reporting, List<Observation> down) throws Exception {
 		if (!this.rateLimiter.acquirePermission()) {
-			this.suppressed.increment();
-			logger.warn("Region '" + region + "' has failed for the fleet, but recovery actions are rate limited "
-					+ "(resilient-cache.fleet.max-actions per resilient-cache.fleet.max-actions-period): not opening an incident yet");
+			// Asked again every round while the limit holds: counted and logged once per incident held back.
+			if (this.deferred.add(region)) {
+				this.suppressed.increment();
+				logger.warn("Region '" + region + "' has failed for the fleet, but recovery actions are rate limited "
+						+ "(resilient-cache.fleet.max-actions per resilient-cache.fleet.max-actions-period): the incident opens once the limit allows");
+			}
 			return;
 		}
+		this.deferred.remove(region);
 		Instant now = this.clock.instant();
 		IncidentRecord record = new IncidentRecord(region + "-" + ID_TIME.format(now) + "-" + UUID.randomUUID().toString().substring(0, 8), region,
 				now, Phase.FAILED, null);
@@ -230,7 +247,7 @@ final class IncidentCoordinator {
 		List<Observation> observations = new ArrayList<>();
 		for (FleetSnapshot snapshot : fresh) {
 			Cell cell = snapshot.regions().get(region);
-			if (cell != null && cell.state() == state) {
+			if (cell != null && cell.state() == state && !cell.starting()) {
 				observations.add(new Observation(snapshot.instance(), snapshot.localRegion(), cell.state().name(),
 						Instant.ofEpochMilli(cell.sinceMillis()), cell.breaker(), cell.failureRate(), cell.reason()));
 			}

@@ -37,7 +37,8 @@ import org.springframework.context.SmartLifecycle;
  * A hint (a lost connection, an exhausted pool, another instance's report) asks for the same
  * confirmation at once, never a transition by itself. At start every region is probed before the
  * application serves: a region that answers is reconciled and serves, one that does not stays
- * {@code OPEN}.
+ * {@code OPEN}, {@link Region#isStarting() starting} until two periodic probes in a row fail (a
+ * confirmed failure) or enough succeed.
  */
 public final class FailbackProber implements SmartLifecycle {
 
@@ -192,6 +193,9 @@ public final class FailbackProber implements SmartLifecycle {
 			if (result.success() && result.consecutiveSuccesses() >= this.settings.successesToRecover()) {
 				this.recovery.recoverAsync(region, result.consecutiveSuccesses() + " probes in a row succeeded", true);
 			}
+			else if (!result.success() && region.isStarting()) {
+				confirmAtStart(region, result);
+			}
 			return;
 		}
 		if (state != RegionState.UP && state != RegionState.RECOVERING) {
@@ -220,6 +224,21 @@ public final class FailbackProber implements SmartLifecycle {
 		region.confirmed();
 		if (state == RegionState.UP && hasJournal(region)) {
 			this.recovery.drainAsync(region);
+		}
+	}
+
+	/**
+	 * A region that has not answered since start is a confirmed failure (for the fleet's incidents)
+	 * only by the rule a serving region fails by: a second probe in a row fails too, neither in this
+	 * client. A start-up probe that timed out on a starved machine confirms nothing.
+	 */
+	private void confirmAtStart(Region region, ProbeResult result) {
+		if (result.inconclusive()) {
+			return;
+		}
+		ProbeResult confirmation = probeAsync(region).join();
+		if (!confirmation.success() && !confirmation.inconclusive()) {
+			region.confirmUnreachableAtStart("unreachable since start, confirmed by a probe: " + confirmation.message());
 		}
 	}
 

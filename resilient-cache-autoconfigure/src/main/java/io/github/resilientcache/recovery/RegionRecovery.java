@@ -234,8 +234,10 @@ public final class RegionRecovery {
 			}
 		}
 		catch (RuntimeException ex) {
-			// The watchdog stops renewing it; it expires on its own.
-			logger.debug("Could not release the replay lock of region '" + region.name() + "'", ex);
+			// The watchdog stops renewing it; it expires on its own, and until then every other
+			// instance finds the region "being reconciled" and moves it back to OPEN: worth a warning.
+			logger.warn("Could not release the replay lock of region '" + region.name() + "' (it expires within the lock watchdog timeout; "
+					+ "other instances wait for it meanwhile): " + Region.describe(Region.unwrap(ex)));
 		}
 	}
 

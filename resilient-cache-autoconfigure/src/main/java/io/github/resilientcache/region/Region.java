@@ -38,7 +38,11 @@ public final class Region {
 
 	private static final Log logger = LogFactory.getLog(Region.class);
 
-	private static final String STARTING = "not confirmed reachable yet: waiting for its first probe";
+	/**
+	 * The reason of a region that has been {@link RegionState#OPEN} since this instance started,
+	 * no probe having confirmed it reachable or unreachable yet.
+	 */
+	public static final String STARTING = "not confirmed reachable yet: waiting for its first probe";
 
 	private final String name;
 
@@ -51,6 +55,9 @@ public final class Region {
 	private final long attemptTimeoutNanos;
 
 	private final AtomicReference<StateHolder> state;
+
+	/** The state the region starts in: as long as it is the current one, the region is starting. */
+	private final StateHolder initial;
 
 	private final List<RegionStateListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -91,7 +98,8 @@ public final class Region {
 		this.store = store;
 		this.circuitBreaker = circuitBreaker;
 		this.attemptTimeoutNanos = attemptTimeout.toNanos();
-		this.state = new AtomicReference<>(new StateHolder(RegionState.OPEN, STARTING, Instant.now()));
+		this.initial = new StateHolder(RegionState.OPEN, STARTING, Instant.now());
+		this.state = new AtomicReference<>(this.initial);
 		// The rates that crossed a threshold, published by the breaker just before it opens: read
 		// afterwards, its metrics may already belong to the new state and say 0%.
 		AtomicReference<float[]> exceeded = new AtomicReference<>();
@@ -171,6 +179,30 @@ public final class Region {
 	 */
 	public String stateReason() {
 		return this.state.get().reason();
+	}
+
+	/**
+	 * Whether the region has been {@link RegionState#OPEN} since this instance started without a
+	 * probe having confirmed it either way: not serving, and not a confirmed failure either.
+	 * @return whether the region is starting
+	 */
+	public boolean isStarting() {
+		return this.state.get() == this.initial;
+	}
+
+	/**
+	 * Records that a region {@link #isStarting() starting} is confirmed unreachable (two probes in a
+	 * row failed): it stays {@link RegionState#OPEN}, now as a confirmed failure since this moment.
+	 * Not a transition (the state does not change), so no event and no broadcast.
+	 * @param cause what the probes saw
+	 * @return whether the region was starting
+	 */
+	public boolean confirmUnreachableAtStart(String cause) {
+		if (this.closed || !this.state.compareAndSet(this.initial, new StateHolder(RegionState.OPEN, cause, Instant.now()))) {
+			return false;
+		}
+		logger.warn("Region '" + this.name + "' unreachable since start: " + cause);
+		return true;
 	}
 
 	/**
