@@ -149,6 +149,9 @@ public final class RegionStore {
 	/** {@link #CONDITIONAL_SET} for many keys of one node in one call (see {@link #forEachKey}). */
 	private static final String CONDITIONAL_SET_ALL = forEachKey(CONDITIONAL_SET);
 
+	/** {@link #CAUSAL_SET} for many keys of one node in one call (see {@link #forEachKey}). */
+	private static final String CAUSAL_SET_ALL = forEachKey(CAUSAL_SET);
+
 	/** Arguments per key of the entry write scripts: kind, payload, ttl, version, max trusted stamp, channel. */
 	private static final int ENTRY_WRITE_ARGS = 6;
 
@@ -332,7 +335,10 @@ public final class RegionStore {
 	/** Concurrent reads, sent together as one {@code MGET} when they find the wire busy. */
 	private final Pipeline<String, byte @Nullable []> reads;
 
-	/** Concurrent replicated writes ({@link #write}), pipelined together when they find the wire busy. */
+	/** Concurrent first writes ({@link #writeFirst}), sent together when they find the wire busy. */
+	private final Pipeline<EntryWrite, List<Object>> firstWrites;
+
+	/** Concurrent replicated writes ({@link #write}), sent together when they find the wire busy. */
 	private final Pipeline<EntryWrite, List<Object>> copyWrites;
 
 	/** The SHA-1 of each script sent in batches, as the servers answered when it was loaded once into every master. */
@@ -341,7 +347,7 @@ public final class RegionStore {
 	private static final byte[] NO_CHANNEL = new byte[0];
 
 	/**
-	 * Commands of one kind (reads, replicated writes) on the wire at once before
+	 * Commands of one kind (reads, first writes, replicated writes) on the wire at once before
 	 * concurrent callers queue and leave together as one batch (see {@link Pipeline}). Two: while
 	 * one batch is on the wire the next one fills, and a lone caller never waits. Measured against 1
 	 * (every caller behind the one command on the wire) and against no limit (every caller alone,
@@ -364,8 +370,10 @@ public final class RegionStore {
 		this.maxTrustedStamp = maxTrustedStamp;
 		this.cluster = client.getConfig().isClusterConfig();
 		this.reads = new Pipeline<>(IN_FLIGHT, this::getOne, this::getMany);
+		this.firstWrites = new Pipeline<>(IN_FLIGHT, (write) -> eval(write.key(), CAUSAL_SET, write.encoded(), write.version()),
+				(writes) -> writeEach(CAUSAL_SET, CAUSAL_SET_ALL, writes));
 		this.copyWrites = new Pipeline<>(IN_FLIGHT, (write) -> eval(write.key(), CONDITIONAL_SET, write.encoded(), write.version()),
-				this::writeEach);
+				(writes) -> writeEach(CONDITIONAL_SET, CONDITIONAL_SET_ALL, writes));
 	}
 
 	/**
@@ -447,18 +455,18 @@ public final class RegionStore {
 
 	/**
 	 * The first write of an entry: stored with a version after whatever the key holds, so that it
-	 * always wins over what it replaces in this region. Always sent at once and alone, never queued
-	 * behind other commands ({@link Pipeline}): a write that always wins must not reach a slow or
-	 * paused region after its caller gave up on it, journaled it and wrote elsewhere, where it would
-	 * win over what the replay put there since (seen in FailbackTests with a paused region). A
-	 * replicated {@link #write} carries its version and never wins over a newer one, so it is batched.
+	 * always wins over what it replaces in this region. Concurrent first writes that find the wire
+	 * busy leave together ({@link Pipeline}), but never after their caller's deadline: a write that
+	 * always wins must not reach a slow or paused region after its caller gave up on it, journaled it
+	 * and wrote elsewhere, where it would win over what the replay put there since (seen in
+	 * FailbackTests with a paused region when queued writes outlived their callers).
 	 * @param key the Redis key
 	 * @param encoded the entry, from {@link #encode}
 	 * @param proposed the writer's version; the stored one is this or one past the current
 	 * @return the outcome, with the version stored, which replication carries to the other regions
 	 */
 	public CompletionStage<WriteOutcome> writeFirst(String key, EncodedEntry encoded, Version proposed) {
-		return eval(key, CAUSAL_SET, encoded, proposed).thenApply(WriteOutcome::of);
+		return this.firstWrites.submit(new EntryWrite(key, encoded, proposed)).thenApply(WriteOutcome::of);
 	}
 
 	/**
@@ -556,10 +564,10 @@ public final class RegionStore {
 	}
 
 	/**
-	 * Replicated writes of several keys ({@link #CONDITIONAL_SET} each) as one script call, or as a
-	 * pipeline of per-key calls on a Cluster (see {@link #inBatch}).
+	 * Entry writes of several keys as one script call (the script for all keys), or as a pipeline of
+	 * per-key calls on a Cluster (see {@link #inBatch}).
 	 */
-	private CompletableFuture<List<List<Object>>> writeEach(List<EntryWrite> writes) {
+	private CompletableFuture<List<List<Object>>> writeEach(String script, String scriptForAll, List<EntryWrite> writes) {
 		if (!this.cluster) {
 			// One script call for all of them: every key lives on this one server.
 			byte[] maxTrusted = utf8(hex(this.maxTrustedStamp.getAsLong()));
@@ -575,7 +583,7 @@ public final class RegionStore {
 				args[at++] = maxTrusted;
 				args[at++] = channelFor(write.key());
 			}
-			CompletionStage<List<Object>> flat = this.script.evalAsync(writes.get(0).key(), RScript.Mode.READ_WRITE, CONDITIONAL_SET_ALL,
+			CompletionStage<List<Object>> flat = this.script.evalAsync(writes.get(0).key(), RScript.Mode.READ_WRITE, scriptForAll,
 					RScript.ReturnType.LIST, keys, args);
 			return flat.toCompletableFuture().thenApply((results) -> {
 				List<List<Object>> perKey = new ArrayList<>(writes.size());
@@ -588,7 +596,7 @@ public final class RegionStore {
 				return perKey;
 			});
 		}
-		return inBatch(CONDITIONAL_SET, (batchScript, sha) -> {
+		return inBatch(script, (batchScript, sha) -> {
 			byte[] maxTrusted = utf8(hex(this.maxTrustedStamp.getAsLong()));
 			List<CompletableFuture<List<Object>>> results = new ArrayList<>(writes.size());
 			for (EntryWrite write : writes) {
