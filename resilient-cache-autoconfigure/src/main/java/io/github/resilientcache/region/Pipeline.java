@@ -55,7 +55,7 @@ final class Pipeline<R, V> {
 	/**
 	 * Sends a command now if the wire has room, else queues it. A queued command whose caller's
 	 * deadline ({@link CallDeadline}) passes before its batch leaves is never sent: it fails with a
-	 * {@link TimeoutException}.
+	 * {@link TimeoutException}. Nor is one whose answer was cancelled or completed meanwhile.
 	 * @param request the command
 	 * @return its answer
 	 */
@@ -63,7 +63,7 @@ final class Pipeline<R, V> {
 		if (tryAcquire()) {
 			return sendSingle(request);
 		}
-		Pending<R, V> pending = new Pending<>(request, new Queued<>(), CallDeadline.isSet(), CallDeadline.deadline());
+		Pending<R, V> pending = new Pending<>(request, new CompletableFuture<>(), CallDeadline.isSet(), CallDeadline.deadline());
 		this.queue.add(pending);
 		// The reads on the wire may all have completed between the check and the add.
 		if (tryAcquire()) {
@@ -182,20 +182,11 @@ final class Pipeline<R, V> {
 	 * @param bounded whether its caller has a deadline
 	 * @param deadline the caller's deadline, in {@link System#nanoTime()} units, where bounded
 	 */
-	private record Pending<R, V>(R request, Queued<V> result, boolean bounded, long deadline) {
+	private record Pending<R, V>(R request, CompletableFuture<V> result, boolean bounded, long deadline) {
 
 		boolean expired(long now) {
 			return this.bounded && now - this.deadline >= 0;
 		}
-
-	}
-
-	/**
-	 * The answer to a command that waited in the queue: cancelling it before its batch leaves
-	 * keeps the command from being sent at all.
-	 * @param <V> what the command answers
-	 */
-	static final class Queued<V> extends CompletableFuture<V> {
 
 	}
 

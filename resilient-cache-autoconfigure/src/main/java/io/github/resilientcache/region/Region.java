@@ -247,19 +247,14 @@ public final class Region {
 			throw notPermitted();
 		}
 		long start = System.nanoTime();
-		CompletableFuture<T> call = null;
 		try {
+			// A command still queued in a pipeline when the deadline passes is never sent (CallDeadline).
 			long deadline = start + Math.max(timeoutNanos, 1);
-			call = start(operation, deadline).toCompletableFuture();
-			T value = call.get(Math.max(deadline - System.nanoTime(), 1), TimeUnit.NANOSECONDS);
+			T value = start(operation, deadline).toCompletableFuture().get(Math.max(deadline - System.nanoTime(), 1), TimeUnit.NANOSECONDS);
 			succeeded(start);
 			return value;
 		}
 		catch (java.util.concurrent.TimeoutException ex) {
-			if (call instanceof Pipeline.Queued<?> queued) {
-				// Nobody waits for it any more: still in a pipeline's queue, it is never sent.
-				queued.cancel(false);
-			}
 			throw failed(start, ex);
 		}
 		catch (InterruptedException ex) {
