@@ -25,6 +25,8 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.redisson.api.stream.StreamMessageId;
 
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.util.Assert;
 
@@ -37,7 +39,7 @@ import org.springframework.util.Assert;
  * only the one it writes to) is what lets an instance cut from one region still be heard by a leader
  * that reads another. Never on the request path: the cache's calls do not wait for any of it.
  */
-public final class FleetTelemetry implements SmartLifecycle {
+public final class FleetTelemetry implements SmartLifecycle, ApplicationEventPublisherAware {
 
 	private static final Log logger = LogFactory.getLog(FleetTelemetry.class);
 
@@ -146,6 +148,16 @@ public final class FleetTelemetry implements SmartLifecycle {
 			.limitRefreshPeriod(settings.maxActionsPeriod()).timeoutDuration(Duration.ZERO).build());
 		this.coordinator = new IncidentCoordinator(regions, this.store, this.signer,
 				new IncidentCoordinator.Settings(settings.quorum(), settings.threshold(), settings.coolDown()), actions, executor, limiter, clock);
+	}
+
+	/**
+	 * Publishes a {@link FleetIncidentEvent} through the application's publisher whenever this
+	 * instance learns that an incident opened or closed; set by the application context.
+	 * @param publisher the publisher
+	 */
+	@Override
+	public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
+		this.coordinator.publishTo(publisher::publishEvent);
 	}
 
 	@Override

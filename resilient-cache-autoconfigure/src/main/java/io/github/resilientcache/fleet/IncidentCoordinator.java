@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilientcache.fleet.FleetSnapshot.Cell;
@@ -86,6 +88,9 @@ final class IncidentCoordinator {
 
 	private final LongAdder suppressed = new LongAdder();
 
+	private volatile Consumer<FleetIncidentEvent> events = (event) -> {
+	};
+
 	/** Regions whose incident the rate limit holds back now (telemetry thread only). */
 	private final Set<String> deferred = new HashSet<>();
 
@@ -108,6 +113,14 @@ final class IncidentCoordinator {
 	 * @param coolDown how long after an incident closed no new one of that region opens
 	 */
 	record Settings(double quorum, Duration threshold, Duration coolDown) {
+	}
+
+	/**
+	 * Where to publish the {@link FleetIncidentEvent}s: an application's event publisher.
+	 * @param events what publishes them, on the telemetry thread
+	 */
+	void publishTo(Consumer<FleetIncidentEvent> events) {
+		this.events = events;
 	}
 
 	/**
@@ -144,7 +157,7 @@ final class IncidentCoordinator {
 			}
 			return;
 		}
-		seen(region, record);
+		seen(region, record, false);
 		if (!leader) {
 			return;
 		}
@@ -182,14 +195,15 @@ final class IncidentCoordinator {
 			return;
 		}
 		this.deferred.remove(region);
-		Instant now = this.clock.instant();
+		// Milliseconds, as the record keeps them: every instance sees the same instants.
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
 		IncidentRecord record = new IncidentRecord(region + "-" + ID_TIME.format(now) + "-" + UUID.randomUUID().toString().substring(0, 8), region,
 				now, Phase.FAILED, null);
 		if (!this.store.openIncident(holder, record.encode(this.signer))) {
 			return;
 		}
 		this.opened.increment();
-		seen(region, record);
+		seen(region, record, true);
 		RegionIncident incident = new RegionIncident(record.id(), region, Phase.FAILED, now, null, reporting, down);
 		logger.warn("Fleet incident " + record.id() + ": region '" + region + "' failed for " + down.size() + " of " + reporting
 				+ " reporting instances; invoking " + this.actions.size() + " recovery action(s)");
@@ -197,13 +211,14 @@ final class IncidentCoordinator {
 	}
 
 	private void close(IncidentRecord record, Holder holder, String text, int reporting, List<Observation> up) throws Exception {
-		Instant now = this.clock.instant();
+		// Milliseconds, as the record keeps them: every instance sees the same instants.
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
 		IncidentRecord recovered = record.recovered(now);
 		if (!this.store.replaceIncident(holder, text, recovered.encode(this.signer), this.settings.coolDown())) {
 			return;
 		}
 		this.closed.increment();
-		seen(record.region(), recovered);
+		seen(record.region(), recovered, true);
 		logger.info("Fleet incident " + record.id() + ": region '" + record.region() + "' serves again for " + up.size() + " of " + reporting
 				+ " reporting instances");
 		invoke(new RegionIncident(record.id(), record.region(), Phase.RECOVERED, record.openedAt(), now, reporting, up));
@@ -265,10 +280,24 @@ final class IncidentCoordinator {
 			.min(Comparator.comparing(Region::name)).map((region) -> new Holder(region, failed)).orElse(null);
 	}
 
-	private void seen(String region, @Nullable IncidentRecord record) {
+	/**
+	 * What this instance knows of a region's incident: a new incident, or a new phase of one, goes on
+	 * the timeline and is published, once per instance.
+	 */
+	private void seen(String region, @Nullable IncidentRecord record, boolean decidedHere) {
 		IncidentRecord previous = (record != null) ? this.known.put(region, record) : this.known.remove(region);
 		if (record != null && (previous == null || !previous.id().equals(record.id()) || previous.phase() != record.phase())) {
 			record(record.id(), region, (record.phase() == Phase.FAILED) ? "opened" : "recovered");
+			publish(new FleetIncidentEvent(this.regions, record.id(), region, record.phase(), record.openedAt(), record.recoveredAt(), decidedHere));
+		}
+	}
+
+	private void publish(FleetIncidentEvent event) {
+		try {
+			this.events.accept(event);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("A listener of " + event + " failed", ex);
 		}
 	}
 

@@ -194,9 +194,7 @@ public final class AntiEntropyReconciler implements SmartLifecycle {
 					digests.roundTrips()));
 		}
 		finally {
-			if (lock.isHeldByCurrentThread()) {
-				lock.unlock();
-			}
+			LockRelease.release(lock, "the anti-entropy lock");
 		}
 	}
 

@@ -202,7 +202,7 @@ public final class RegionRecovery {
 		}
 		finally {
 			if (locked && lock != null) {
-				unlock(lock, region);
+				LockRelease.release(lock, "the replay lock of region '" + region.name() + "'");
 			}
 		}
 	}
@@ -224,20 +224,6 @@ public final class RegionRecovery {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Replay listener failed on region '" + result.region() + "'", ex);
-		}
-	}
-
-	private static void unlock(RLock lock, Region region) {
-		try {
-			if (lock.isHeldByCurrentThread()) {
-				lock.unlock();
-			}
-		}
-		catch (RuntimeException ex) {
-			// The watchdog stops renewing it; it expires on its own, and until then every other
-			// instance finds the region "being reconciled" and moves it back to OPEN: worth a warning.
-			logger.warn("Could not release the replay lock of region '" + region.name() + "' (it expires within the lock watchdog timeout; "
-					+ "other instances wait for it meanwhile): " + Region.describe(Region.unwrap(ex)));
 		}
 	}
 

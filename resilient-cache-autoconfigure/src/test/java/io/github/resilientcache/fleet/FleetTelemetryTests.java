@@ -52,7 +52,8 @@ class FleetTelemetryTests {
 			.withPropertyValues("resilient-cache.regions.east.address=" + eastAddress, "resilient-cache.fleet.enabled=true",
 					"resilient-cache.fleet.interval=200ms", "resilient-cache.fleet.stale-after=3s", "resilient-cache.fleet.leader-lease=2s",
 					"resilient-cache.fleet.threshold=1s", "resilient-cache.fleet.cool-down=2s")
-			.withBean(RegionRecoveryAction.class, () -> new RecordingAction(incidents, name));
+			.withBean(RegionRecoveryAction.class, () -> new RecordingAction(incidents, name))
+			.withBean(IncidentEvents.class, IncidentEvents::new);
 	}
 
 	@Test
@@ -116,6 +117,19 @@ class FleetTelemetryTests {
 				assertThat(recovered.id()).isEqualTo(failed.id());
 				assertThat(recovered.evidence()).extracting(RegionIncident.Observation::state).containsOnly("UP");
 				await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> east(incidents, killed).size() == 2);
+				// Every instance published the incident's opening and closing once; the leader says it decided them.
+				List<AssertableApplicationContext> all = List.of(a, b, c);
+				await().atMost(Duration.ofSeconds(5)).until(() -> all.stream()
+					.allMatch((context) -> context.getBean(IncidentEvents.class).of(failed.id(), Phase.RECOVERED).size() == 1));
+				for (Phase phase : Phase.values()) {
+					assertThat(all).allSatisfy((context) -> assertThat(context.getBean(IncidentEvents.class).of(failed.id(), phase)).singleElement()
+						.satisfies((event) -> {
+							assertThat(event.getRegion()).isEqualTo("east");
+							assertThat(event.getOpenedAt()).isEqualTo(failed.openedAt());
+						}));
+					assertThat(all.stream().filter((context) -> context.getBean(IncidentEvents.class).of(failed.id(), phase).get(0).isDecidedHere()))
+						.as("instances that decided the %s phase", phase).hasSize(1);
+				}
 			})));
 	}
 
