@@ -3,6 +3,9 @@ package io.github.resilientcache.recovery;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -33,6 +36,11 @@ import org.springframework.context.SmartLifecycle;
  * instance before it serves.</li>
  * </ul>
  * Messages are parsed strictly ({@link StatusMessage}); one that does not parse is ignored.
+ * <p>
+ * A stored status that could not be read at start (its holder region did not answer) is read again
+ * on {@code resilient-cache-status} every few seconds until it answers: an instance that started
+ * while that region was unreachable still takes a region that is down for maintenance out of
+ * service, once it can tell, unless a live message about that region has reached it meanwhile.
  */
 public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStateListener {
 
@@ -53,6 +61,14 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 	private final LongAdder rejected = new LongAdder();
 
 	private final List<Subscription> subscriptions = new ArrayList<>();
+
+	/** Stored statuses not read yet: a region, and the other region that may hold its status. */
+	private final Set<Unread> unread = ConcurrentHashMap.newKeySet();
+
+	/** Regions a live message reported on since start: newer than any stored status. */
+	private final Set<String> heardLive = ConcurrentHashMap.newKeySet();
+
+	private volatile @Nullable ScheduledExecutorService rereads;
 
 	private volatile boolean running;
 
@@ -79,6 +95,12 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 		for (Region region : this.regions.all()) {
 			applyStoredStatus(region);
 		}
+		if (!this.unread.isEmpty()) {
+			ScheduledExecutorService scheduler = this.regions.threads().scheduler("resilient-cache-status");
+			long every = Math.max(this.timeoutMillis * 5, 1000);
+			scheduler.scheduleWithFixedDelay(this::readUnread, every, every, TimeUnit.MILLISECONDS);
+			this.rereads = scheduler;
+		}
 		for (Region region : this.regions.all()) {
 			try {
 				RTopic topic = region.direct().client().getTopic(this.keys.statusChannel(), StringCodec.INSTANCE);
@@ -97,6 +119,11 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 	@Override
 	public void stop() {
 		this.running = false;
+		ScheduledExecutorService scheduler = this.rereads;
+		this.rereads = null;
+		if (scheduler != null) {
+			this.regions.threads().shutdown(scheduler);
+		}
 		for (Subscription subscription : this.subscriptions) {
 			try {
 				subscription.topic().removeListener(subscription.id());
@@ -158,6 +185,7 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 		if (region == null || message.instance().equals(this.instanceId)) {
 			return;
 		}
+		this.heardLive.add(region.name());
 		String reason = "instance " + message.instance() + " reported: " + message.reason();
 		if (message.to() == RegionState.OFFLINE) {
 			region.takeOffline(reason, true);
@@ -172,30 +200,69 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 
 	private void applyStoredStatus(Region region) {
 		for (Region holder : this.regions.others(region)) {
-			String stored = read(holder, this.keys.statusKey(region.name()));
-			StatusMessage message = (stored != null) ? StatusMessage.parse(stored, this.secret) : null;
-			if (stored != null && message == null) {
-				this.rejected.increment();
-				logger.warn("Ignoring the stored status of region '" + region.name() + "' in region '" + holder.name() + "': malformed or not signed");
-			}
-			if (message != null && message.to() == RegionState.OFFLINE && message.region().equals(region.name())) {
-				region.takeOffline("stored status from instance " + message.instance() + ": " + message.reason(), true);
+			if (readStoredStatus(region, holder)) {
 				return;
 			}
 		}
 	}
 
-	private @Nullable String read(Region holder, String key) {
+	/**
+	 * Reads the status of a region stored in another and applies it if it says {@code OFFLINE};
+	 * remembers it as unread if the holder did not answer.
+	 * @return whether it took the region offline
+	 */
+	private boolean readStoredStatus(Region region, Region holder) {
+		String stored;
 		try {
-			return holder.direct().client().<String>getBucket(key, StringCodec.INSTANCE).getAsync().toCompletableFuture()
-				.get(this.timeoutMillis, TimeUnit.MILLISECONDS);
+			stored = read(holder, this.keys.statusKey(region.name()));
 		}
 		catch (Exception ex) {
 			if (ex instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
-			return null;
+			if (this.unread.add(new Unread(region, holder))) {
+				logger.warn("Could not read the stored status of region '" + region.name() + "' in region '" + holder.name()
+						+ "' (" + Region.describe(Region.unwrap(ex)) + "): reading it again until it answers, in case the region is offline for maintenance");
+			}
+			return false;
 		}
+		this.unread.remove(new Unread(region, holder));
+		StatusMessage message = (stored != null) ? StatusMessage.parse(stored, this.secret) : null;
+		if (stored != null && message == null) {
+			this.rejected.increment();
+			logger.warn("Ignoring the stored status of region '" + region.name() + "' in region '" + holder.name() + "': malformed or not signed");
+		}
+		if (message != null && message.to() == RegionState.OFFLINE && message.region().equals(region.name())) {
+			region.takeOffline("stored status from instance " + message.instance() + ": " + message.reason(), true);
+			return true;
+		}
+		return false;
+	}
+
+	/** Runs on {@code resilient-cache-status} until every stored status was read once. */
+	private void readUnread() {
+		for (Unread pending : List.copyOf(this.unread)) {
+			if (this.heardLive.contains(pending.region().name()) || pending.region().state() == RegionState.OFFLINE) {
+				// What a live message or this instance decided since is newer than anything stored.
+				this.unread.remove(pending);
+			}
+			else if (readStoredStatus(pending.region(), pending.holder())) {
+				this.unread.removeIf((other) -> other.region() == pending.region());
+			}
+		}
+	}
+
+	private @Nullable String read(Region holder, String key) throws Exception {
+		return holder.direct().client().<String>getBucket(key, StringCodec.INSTANCE).getAsync().toCompletableFuture()
+			.get(this.timeoutMillis, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Whether every stored status has been read once since start.
+	 * @return {@code false} while a region that holds one has not answered
+	 */
+	boolean storedStatusesRead() {
+		return this.unread.isEmpty();
 	}
 
 	/**
@@ -208,6 +275,9 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 	}
 
 	private record Subscription(RTopic topic, int id) {
+	}
+
+	private record Unread(Region region, Region holder) {
 	}
 
 }

@@ -95,4 +95,31 @@ class FleetCoordinationTests {
 		}
 	}
 
+	@Test
+	void anInstanceThatCouldNotReadTheStoredStatusAtStartAppliesItOnceItCan() {
+		try (ChaosProxy linkC = ChaosProxy.start("east-c", regions.get("east").port())) {
+			instance(regions.proxy("east")).run((a) -> {
+				Regions regionsA = a.getBean(Regions.class);
+				await().atMost(Duration.ofSeconds(10)).until(() -> TestApplications.allUp(regionsA));
+				RegionRecovery recoveryA = a.getBean(RegionRecovery.class);
+				recoveryA.takeOffline(regionsA.get("west"), "maintenance");
+				String statusKey = regionsA.keys().statusKey("west");
+				await().atMost(Duration.ofSeconds(5)).until(() -> regions.get("east").command("GET", statusKey) != null);
+				// C starts cut from east, where west's status is stored: west reaches it and serves for now.
+				linkC.partition();
+				instance(linkC).run((c) -> {
+					Regions regionsC = c.getBean(Regions.class);
+					RegionStatusBroadcaster broadcasterC = c.getBean(RegionStatusBroadcaster.class);
+					assertThat(broadcasterC.storedStatusesRead()).isFalse();
+					await().atMost(Duration.ofSeconds(10)).until(() -> regionsC.get("west").state() == RegionState.UP);
+					// Once east answers, C reads the stored status and takes west out of service as well.
+					linkC.pass();
+					await().atMost(Duration.ofSeconds(15)).until(() -> regionsC.get("west").state() == RegionState.OFFLINE);
+					assertThat(broadcasterC.storedStatusesRead()).isTrue();
+				});
+				assertThat(recoveryA.bringOnline(regionsA.get("west"), "maintenance over")).succeedsWithin(Duration.ofSeconds(10)).isEqualTo(true);
+			});
+		}
+	}
+
 }
