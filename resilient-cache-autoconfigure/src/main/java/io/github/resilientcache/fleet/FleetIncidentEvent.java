@@ -6,11 +6,14 @@ import io.github.resilientcache.fleet.RegionIncident.Phase;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEvent;
+import org.springframework.util.Assert;
 
 /**
  * Published on every instance of the fleet when it learns that a fleet incident opened (a quorum of
  * the reporting instances has seen a region failed for the threshold) or closed (a quorum sees it
- * serve again): once per instance and phase, on the telemetry thread. The
+ * serve again): at most once per instance and phase, on the telemetry thread. An instance learns it
+ * from the incident's record in another region; one that cannot read that region for as long as the
+ * record lasts does not learn it. The
  * {@link RegionRecoveryAction}s run once per fleet; this event is for what each instance does on its
  * own (an alert of its own, a log line, shedding work that needs the region). A listener that takes
  * long delays the next telemetry round: hand slow work to an executor ({@code @Async}).
@@ -43,6 +46,10 @@ public class FleetIncidentEvent extends ApplicationEvent {
 	public FleetIncidentEvent(Object source, String incidentId, String region, Phase phase, Instant openedAt, @Nullable Instant recoveredAt,
 			boolean decidedHere) {
 		super(source);
+		Assert.hasText(incidentId, "'incidentId' must not be empty");
+		Assert.hasText(region, "'region' must not be empty");
+		Assert.notNull(phase, "'phase' must not be null");
+		Assert.notNull(openedAt, "'openedAt' must not be null");
 		this.incidentId = incidentId;
 		this.region = region;
 		this.phase = phase;

@@ -8,9 +8,11 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,6 +58,8 @@ final class IncidentCoordinator {
 
 	private static final int TIMELINE = 50;
 
+	private static final int PUBLISHED = 1024;
+
 	private final Regions regions;
 
 	private final FleetStore store;
@@ -75,6 +79,20 @@ final class IncidentCoordinator {
 	private final Map<String, IncidentRecord> known = new ConcurrentHashMap<>();
 
 	private final Deque<TimelineEvent> timeline = new ArrayDeque<>();
+
+	/**
+	 * Incident phases already published, {@code <id>|<phase>}, newest last: what makes each
+	 * published once even when this instance loses sight of the record for a while (its holder
+	 * unreachable from here) and finds it again. Telemetry thread only.
+	 */
+	private final Set<String> published = Collections.newSetFromMap(new LinkedHashMap<>() {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+			return size() > PUBLISHED;
+		}
+
+	});
 
 	private final LongAdder opened = new LongAdder();
 
@@ -282,13 +300,16 @@ final class IncidentCoordinator {
 
 	/**
 	 * What this instance knows of a region's incident: a new incident, or a new phase of one, goes on
-	 * the timeline and is published, once per instance.
+	 * the timeline and is published, once per instance whatever it read in between.
 	 */
 	private void seen(String region, @Nullable IncidentRecord record, boolean decidedHere) {
 		IncidentRecord previous = (record != null) ? this.known.put(region, record) : this.known.remove(region);
 		if (record != null && (previous == null || !previous.id().equals(record.id()) || previous.phase() != record.phase())) {
 			record(record.id(), region, (record.phase() == Phase.FAILED) ? "opened" : "recovered");
-			publish(new FleetIncidentEvent(this.regions, record.id(), region, record.phase(), record.openedAt(), record.recoveredAt(), decidedHere));
+			if (this.published.add(record.id() + "|" + record.phase())) {
+				publish(new FleetIncidentEvent(this.regions, record.id(), region, record.phase(), record.openedAt(), record.recoveredAt(),
+						decidedHere));
+			}
 		}
 	}
 

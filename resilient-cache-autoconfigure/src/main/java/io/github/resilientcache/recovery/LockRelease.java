@@ -34,13 +34,33 @@ final class LockRelease {
 	 * @return whether it is released (or was no longer held)
 	 */
 	static boolean release(RLock lock, String what) {
+		// An interrupted thread (a recovery stopped at shutdown) would have Redisson cancel the release at once.
+		boolean interrupted = Thread.interrupted();
+		try {
+			return releaseAttempts(lock, what);
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private static boolean releaseAttempts(RLock lock, String what) {
 		for (int attempt = 1;; attempt++) {
 			try {
 				lock.unlock();
 				return true;
 			}
 			catch (IllegalMonitorStateException ex) {
-				// Not held by this thread (any more): an attempt that timed out did release it, or it expired.
+				if (attempt == 1) {
+					// Not ours before we asked: it expired while held (its renewal failed), so another
+					// instance may have done the same work meanwhile. Harmless (the versions decide every
+					// write), but worth knowing.
+					logger.warn("Could not release " + what + ": it had expired while this instance held it (its renewal failed); "
+							+ "another instance may have run the same work meanwhile");
+				}
+				// After an attempt that timed out: that attempt released it.
 				return true;
 			}
 			catch (RuntimeException ex) {
@@ -51,10 +71,6 @@ final class LockRelease {
 				}
 				logger.debug("Releasing " + what + " failed (attempt " + attempt + " of " + ATTEMPTS + "), trying again", ex);
 				LockSupport.parkNanos(BACKOFF_NANOS * attempt);
-				if (Thread.currentThread().isInterrupted()) {
-					// Stopping: the lock expires on its own.
-					return false;
-				}
 			}
 		}
 	}

@@ -2,10 +2,13 @@ package io.github.resilientcache.recovery;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -65,10 +68,19 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 	/** Stored statuses not read yet: a region, and the other region that may hold its status. */
 	private final Set<Unread> unread = ConcurrentHashMap.newKeySet();
 
-	/** Regions a live message reported on since start: newer than any stored status. */
-	private final Set<String> heardLive = ConcurrentHashMap.newKeySet();
+	/**
+	 * Per region, how many times a live message or this instance's operator took it offline or
+	 * brought it back: a stored status read before the last of them is older than it, and is not
+	 * applied. Changed and checked-then-applied under {@code this}.
+	 */
+	private final Map<String, Long> maintenanceNews = new HashMap<>();
 
-	private volatile @Nullable ScheduledExecutorService rereads;
+	/** Guards starting and stopping, and the re-reads' schedule; never held while a message is applied. */
+	private final Object lifecycle = new Object();
+
+	private @Nullable ScheduledExecutorService rereads;
+
+	private @Nullable ScheduledFuture<?> rereading;
 
 	private volatile boolean running;
 
@@ -92,13 +104,21 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 
 	@Override
 	public void start() {
+		synchronized (this.lifecycle) {
+			if (!this.running) {
+				startLocked();
+			}
+		}
+	}
+
+	private void startLocked() {
 		for (Region region : this.regions.all()) {
 			applyStoredStatus(region);
 		}
 		if (!this.unread.isEmpty()) {
 			ScheduledExecutorService scheduler = this.regions.threads().scheduler("resilient-cache-status");
 			long every = Math.max(this.timeoutMillis * 5, 1000);
-			scheduler.scheduleWithFixedDelay(this::readUnread, every, every, TimeUnit.MILLISECONDS);
+			this.rereading = scheduler.scheduleWithFixedDelay(this::readUnread, every, every, TimeUnit.MILLISECONDS);
 			this.rereads = scheduler;
 		}
 		for (Region region : this.regions.all()) {
@@ -118,9 +138,15 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 
 	@Override
 	public void stop() {
-		this.running = false;
-		ScheduledExecutorService scheduler = this.rereads;
-		this.rereads = null;
+		ScheduledExecutorService scheduler;
+		synchronized (this.lifecycle) {
+			this.running = false;
+			scheduler = this.rereads;
+			this.rereads = null;
+			this.rereading = null;
+			this.unread.clear();
+		}
+		// Outside the lock: the re-read it interrupts may be waiting for it.
 		if (scheduler != null) {
 			this.regions.threads().shutdown(scheduler);
 		}
@@ -150,6 +176,9 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 	public void onStateChange(RegionStateChange change) {
 		if (change.remote()) {
 			return;
+		}
+		if (change.to() == RegionState.OFFLINE || change.from() == RegionState.OFFLINE) {
+			maintenanceNews(change.region());
 		}
 		String message = new StatusMessage(change.region(), change.from(), change.to(), this.instanceId, change.reason()).encode(this.secret);
 		boolean offline = change.to() == RegionState.OFFLINE;
@@ -185,13 +214,18 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 		if (region == null || message.instance().equals(this.instanceId)) {
 			return;
 		}
-		this.heardLive.add(region.name());
 		String reason = "instance " + message.instance() + " reported: " + message.reason();
 		if (message.to() == RegionState.OFFLINE) {
-			region.takeOffline(reason, true);
+			synchronized (this) {
+				maintenanceNews(region.name());
+				region.takeOffline(reason, true);
+			}
 		}
 		else if (message.from() == RegionState.OFFLINE) {
-			region.release(reason);
+			synchronized (this) {
+				maintenanceNews(region.name());
+				region.release(reason);
+			}
 		}
 		else if (message.to() == RegionState.OPEN) {
 			this.prober.confirmSoon(region, reason);
@@ -206,12 +240,22 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 		}
 	}
 
+	private synchronized long maintenanceNews(String region) {
+		return this.maintenanceNews.merge(region, 1L, Long::sum);
+	}
+
+	private synchronized long maintenanceNewsOf(String region) {
+		return this.maintenanceNews.getOrDefault(region, 0L);
+	}
+
 	/**
-	 * Reads the status of a region stored in another and applies it if it says {@code OFFLINE};
-	 * remembers it as unread if the holder did not answer.
+	 * Reads the status of a region stored in another and applies it if it says {@code OFFLINE} and
+	 * nothing newer about the region's maintenance reached this instance while it read; remembers it
+	 * as unread if the holder did not answer.
 	 * @return whether it took the region offline
 	 */
 	private boolean readStoredStatus(Region region, Region holder) {
+		long before = maintenanceNewsOf(region.name());
 		String stored;
 		try {
 			stored = read(holder, this.keys.statusKey(region.name()));
@@ -232,22 +276,40 @@ public final class RegionStatusBroadcaster implements SmartLifecycle, RegionStat
 			this.rejected.increment();
 			logger.warn("Ignoring the stored status of region '" + region.name() + "' in region '" + holder.name() + "': malformed or not signed");
 		}
-		if (message != null && message.to() == RegionState.OFFLINE && message.region().equals(region.name())) {
+		if (message == null || message.to() != RegionState.OFFLINE || !message.region().equals(region.name())) {
+			return false;
+		}
+		synchronized (this) {
+			if (maintenanceNewsOf(region.name()) != before) {
+				// Taken offline or brought back meanwhile, by a live message or this instance's operator: newer than the stored status.
+				this.unread.removeIf((other) -> other.region() == region);
+				return false;
+			}
 			region.takeOffline("stored status from instance " + message.instance() + ": " + message.reason(), true);
 			return true;
 		}
-		return false;
 	}
 
-	/** Runs on {@code resilient-cache-status} until every stored status was read once. */
+	/** Runs on {@code resilient-cache-status} until every stored status was read once; then stops. */
 	private void readUnread() {
-		for (Unread pending : List.copyOf(this.unread)) {
-			if (this.heardLive.contains(pending.region().name()) || pending.region().state() == RegionState.OFFLINE) {
-				// What a live message or this instance decided since is newer than anything stored.
-				this.unread.remove(pending);
+		try {
+			for (Unread pending : List.copyOf(this.unread)) {
+				if (pending.region().state() == RegionState.OFFLINE) {
+					this.unread.remove(pending);
+				}
+				else if (readStoredStatus(pending.region(), pending.holder())) {
+					this.unread.removeIf((other) -> other.region() == pending.region());
+				}
 			}
-			else if (readStoredStatus(pending.region(), pending.holder())) {
-				this.unread.removeIf((other) -> other.region() == pending.region());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not read the stored region statuses again; trying at the next round", ex);
+		}
+		synchronized (this.lifecycle) {
+			ScheduledFuture<?> current = this.rereading;
+			if (this.unread.isEmpty() && current != null) {
+				current.cancel(false);
+				this.rereading = null;
 			}
 		}
 	}

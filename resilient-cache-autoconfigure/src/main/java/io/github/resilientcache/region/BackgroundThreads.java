@@ -24,6 +24,8 @@ import org.apache.commons.logging.LogFactory;
  * <li>{@code resilient-cache-probe}: the failback prober's rounds and confirming probes;</li>
  * <li>{@code resilient-cache-recovery-<region>}: a region's replay or resync, never on the prober's
  * or a request's thread;</li>
+ * <li>{@code resilient-cache-status}: reading again a stored region status that could not be read at
+ * start, only until it could;</li>
  * <li>{@code resilient-cache-anti-entropy}: the periodic reconciliation;</li>
  * <li>{@code resilient-cache-fleet}: fleet snapshots, the fleet's view, the leader's lease and
  * incidents ({@code resilient-cache.fleet.enabled} only);</li>

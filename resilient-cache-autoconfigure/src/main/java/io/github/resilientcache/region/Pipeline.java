@@ -20,13 +20,14 @@ import java.util.function.Function;
  * <p>
  * Nothing here decides what a failure means: a batch that fails fails each of its commands, which
  * then count against the region's breaker one by one, as they would have alone, and every caller
- * keeps its own deadline (it stops waiting whatever the batch does). Commands of one batch may
+ * keeps its own deadline (it stops waiting whatever the batch does). Also used outside the region
+ * package for background commands that no caller waits for (the replay journal's records). Commands of one batch may
  * reach the server in another order than they were submitted, as concurrent commands on pooled
  * connections always could: the versions in every write make the order irrelevant.
  * @param <R> what a command needs (a key, or a key and a script's arguments)
  * @param <V> what it answers
  */
-final class Pipeline<R, V> {
+public final class Pipeline<R, V> {
 
 	/** The most commands one batch carries; the rest wait for the next. */
 	static final int MAX_BATCH = 128;
@@ -46,7 +47,7 @@ final class Pipeline<R, V> {
 	 * @param single sends one command
 	 * @param multi sends several commands together, answering in their order
 	 */
-	Pipeline(int maxInFlight, Function<R, CompletionStage<V>> single, Function<List<R>, CompletionStage<List<V>>> multi) {
+	public Pipeline(int maxInFlight, Function<R, CompletionStage<V>> single, Function<List<R>, CompletionStage<List<V>>> multi) {
 		this.maxInFlight = maxInFlight;
 		this.single = single;
 		this.multi = multi;
@@ -59,7 +60,7 @@ final class Pipeline<R, V> {
 	 * @param request the command
 	 * @return its answer
 	 */
-	CompletionStage<V> submit(R request) {
+	public CompletionStage<V> submit(R request) {
 		if (tryAcquire()) {
 			return sendSingle(request);
 		}

@@ -19,22 +19,29 @@ import org.redisson.client.codec.StringCodec;
 public final class JournalStore {
 
 	/**
-	 * Adds a key unless the hash is full; when full, sets the resync flag. Returns the depth. A
-	 * journal key of another Redis type (not written by the starter) is replaced, and the resync
-	 * flag set, since the records it should have held are lost.
+	 * Adds keys unless the hash is full (when full, sets the resync flag): ARGV[1] is the bound, then
+	 * key, token pairs. Returns each record's depth, or -1 where it was full, in order. A journal key
+	 * of another Redis type (not written by the starter) is replaced, and the resync flag set, since
+	 * the records it should have held are lost.
 	 */
-	private static final String APPEND = """
+	private static final String APPEND_ALL = """
 			local t = redis.call('TYPE', KEYS[1]).ok
 			if t ~= 'hash' and t ~= 'none' then
 			  redis.call('UNLINK', KEYS[1])
 			  redis.call('SET', KEYS[2], '1')
 			end
-			if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then
-			  redis.call('SET', KEYS[2], '1')
-			  return -1
+			local max = tonumber(ARGV[1])
+			local out = {}
+			for i = 2, #ARGV, 2 do
+			  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 0 and redis.call('HLEN', KEYS[1]) >= max then
+			    redis.call('SET', KEYS[2], '1')
+			    out[#out + 1] = -1
+			  else
+			    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+			    out[#out + 1] = redis.call('HLEN', KEYS[1])
+			  end
 			end
-			redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-			return redis.call('HLEN', KEYS[1])
+			return out
 			""";
 
 	/**
@@ -81,17 +88,32 @@ public final class JournalStore {
 	}
 
 	/**
-	 * Records a key missed by a target region in a holder region.
+	 * Records several keys missed by a target region in a holder region, in one script call.
 	 * @param holder the client of the region holding the journal
-	 * @param target the region that missed the key
-	 * @param key the missed key
-	 * @param token unique value of this record
+	 * @param target the region that missed the keys
+	 * @param records the records, each a key and its unique token, in the order to write them
 	 * @param maxEntries bound of the journal
-	 * @return the journal's depth, or {@code -1} when it was full and the resync flag was set
+	 * @return each record's journal depth, or {@code -1} where the journal was full and the resync
+	 * flag was set, in the order of the records
 	 */
-	CompletionStage<Long> append(RedissonClient holder, String target, String key, String token, int maxEntries) {
-		return holder.getScript(StringCodec.INSTANCE).evalAsync(journalKey(target), RScript.Mode.READ_WRITE, APPEND,
-				RScript.ReturnType.LONG, List.of(journalKey(target), resyncKey(target)), key, token, Integer.toString(maxEntries));
+	CompletionStage<List<Long>> appendAll(RedissonClient holder, String target, List<Record> records, int maxEntries) {
+		Object[] args = new Object[records.size() * 2 + 1];
+		args[0] = Integer.toString(maxEntries);
+		int at = 1;
+		for (Record record : records) {
+			args[at++] = record.key();
+			args[at++] = record.token();
+		}
+		return holder.getScript(StringCodec.INSTANCE).<List<Long>>evalAsync(journalKey(target), RScript.Mode.READ_WRITE, APPEND_ALL,
+				RScript.ReturnType.LIST, List.of(journalKey(target), resyncKey(target)), args);
+	}
+
+	/**
+	 * One record of a journal.
+	 * @param key the missed key
+	 * @param token unique value of the record
+	 */
+	record Record(String key, String token) {
 	}
 
 	/**

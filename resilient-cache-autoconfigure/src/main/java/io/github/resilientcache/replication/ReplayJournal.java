@@ -2,11 +2,14 @@ package io.github.resilientcache.replication;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
+import io.github.resilientcache.region.Pipeline;
 import io.github.resilientcache.region.Region;
 import io.github.resilientcache.region.Regions;
 import io.github.resilientcache.region.Version;
@@ -31,6 +34,9 @@ public final class ReplayJournal {
 
 	private static final String CLEAR = "clear:";
 
+	/** Records saved per script call at shutdown. */
+	private static final int SAVE_BATCH = 500;
+
 	private final Regions regions;
 
 	private final JournalStore store;
@@ -46,6 +52,9 @@ public final class ReplayJournal {
 	private final Map<String, Target> targets = new ConcurrentHashMap<>();
 
 	private final LongAdder rejected = new LongAdder();
+
+	/** Per holder and target region, the records on their way to the holder ({@link #appender}). */
+	private final Map<String, Pipeline<JournalStore.Record, Long>> appenders = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the journal.
@@ -116,8 +125,7 @@ public final class ReplayJournal {
 			}
 			return;
 		}
-		holder.callAsync((holderStore) -> this.store.append(holderStore.client(), region.name(), key, token, this.maxEntries),
-				holder.attemptNanos(Long.MAX_VALUE)).whenComplete((depth, ex) -> {
+		appender(holder, region).submit(new JournalStore.Record(key, token)).whenComplete((depth, ex) -> {
 					if (ex != null) {
 						if (!kept) {
 							target.lost = true;
@@ -134,6 +142,23 @@ public final class ReplayJournal {
 						target.durableDepth = depth;
 					}
 				});
+	}
+
+	/**
+	 * Where the records of a target go in a holder: records that find one on the wire leave
+	 * together, as one script call, in the order they were made (one batch on the wire at a time).
+	 * Background bookkeeping, not the holder's traffic: it goes around the holder's breaker, so that
+	 * a burst of records (a busy region failing) can never fail the region that keeps them; the
+	 * holder's own calls and probes say whether it serves. A record that fails is still in this
+	 * instance's memory (unless that overflowed, which marks the target for a resync).
+	 */
+	private Pipeline<JournalStore.Record, Long> appender(Region holder, Region target) {
+		return this.appenders.computeIfAbsent(holder.name() + '\u0000' + target.name(), (name) -> {
+			Function<List<JournalStore.Record>, CompletionStage<List<Long>>> all = (records) -> this.store
+				.appendAll(holder.direct().client(), target.name(), records, this.maxEntries)
+				.thenApply((depths) -> depths.stream().map((depth) -> ((Number) depth).longValue()).toList());
+			return new Pipeline<>(1, (record) -> all.apply(List.of(record)).thenApply((depths) -> depths.get(0)), all);
+		});
 	}
 
 	/**
@@ -300,6 +325,7 @@ public final class ReplayJournal {
 	public void close() {
 		List<java.util.concurrent.CompletableFuture<Long>> writes = new java.util.ArrayList<>();
 		long unsaved = 0;
+		long saved = 0;
 		for (Region target : this.regions.all()) {
 			Map<String, Pending> memory = memory(target);
 			Region holder = holderFor(target);
@@ -312,22 +338,29 @@ public final class ReplayJournal {
 						+ "' at shutdown: no other region serves. Reconcile it (actuator resilientcache, region online) before trusting it.");
 				continue;
 			}
-			memory.forEach((key, pending) -> writes.add(this.store.append(holder.direct().client(), target.name(), key,
-					JournalToken.of(this.instanceId, pending.sequence(), pending.repair(), pending.version()), this.maxEntries)
-				.toCompletableFuture()));
+			List<JournalStore.Record> records = new java.util.ArrayList<>(memory.size());
+			memory.forEach((key, pending) -> records.add(
+					new JournalStore.Record(key, JournalToken.of(this.instanceId, pending.sequence(), pending.repair(), pending.version()))));
+			for (int from = 0; from < records.size(); from += SAVE_BATCH) {
+				List<JournalStore.Record> batch = records.subList(from, Math.min(records.size(), from + SAVE_BATCH));
+				writes.add(this.store.appendAll(holder.direct().client(), target.name(), batch, this.maxEntries).toCompletableFuture()
+					.thenApply((depths) -> (long) batch.size()));
+			}
+			saved += records.size();
 		}
 		try {
 			java.util.concurrent.CompletableFuture.allOf(writes.toArray(java.util.concurrent.CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
-			if (!writes.isEmpty()) {
-				logger.info("Saved " + writes.size() + " in-memory journal records to Redis at shutdown");
+			if (saved > 0) {
+				logger.info("Saved " + saved + " in-memory journal records to Redis at shutdown");
 			}
 		}
 		catch (Exception ex) {
 			if (ex instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
-			long failed = writes.stream().filter((write) -> !write.isDone() || write.isCompletedExceptionally()).count();
-			logger.warn("Could not save " + (failed + unsaved) + " in-memory journal records at shutdown: " + Region.describe(Region.unwrap(ex)));
+			long failed = writes.stream().filter((write) -> !write.isDone() || write.isCompletedExceptionally())
+				.mapToLong((write) -> SAVE_BATCH).sum();
+			logger.warn("Could not save " + (Math.min(failed, saved) + unsaved) + " in-memory journal records at shutdown: " + Region.describe(Region.unwrap(ex)));
 		}
 	}
 

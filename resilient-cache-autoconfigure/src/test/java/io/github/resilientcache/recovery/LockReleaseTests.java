@@ -2,9 +2,11 @@ package io.github.resilientcache.recovery;
 
 import org.junit.jupiter.api.Test;
 import org.redisson.api.RLock;
+import org.redisson.client.RedisException;
 import org.redisson.client.RedisTimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.BDDMockito.willDoNothing;
 import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
@@ -40,6 +42,26 @@ class LockReleaseTests {
 		willThrow(new RedisTimeoutException("timed out")).given(this.lock).unlock();
 		assertThat(LockRelease.release(this.lock, "the test lock")).isFalse();
 		verify(this.lock, times(LockRelease.ATTEMPTS)).unlock();
+	}
+
+	@Test
+	void anInterruptedThreadStillReleasesAndStaysInterrupted() {
+		// As Redisson does: a command waited for on an interrupted thread is cancelled at once.
+		willAnswer((invocation) -> {
+			if (Thread.currentThread().isInterrupted()) {
+				throw new RedisException("interrupted", new InterruptedException());
+			}
+			return null;
+		}).given(this.lock).unlock();
+		Thread.currentThread().interrupt();
+		try {
+			assertThat(LockRelease.release(this.lock, "the test lock")).isTrue();
+			assertThat(Thread.currentThread().isInterrupted()).isTrue();
+			verify(this.lock, times(1)).unlock();
+		}
+		finally {
+			Thread.interrupted();
+		}
 	}
 
 	@Test
