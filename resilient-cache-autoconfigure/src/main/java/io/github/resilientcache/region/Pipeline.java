@@ -61,10 +61,25 @@ public final class Pipeline<R, V> {
 	 * @return its answer
 	 */
 	public CompletionStage<V> submit(R request) {
-		if (tryAcquire()) {
+		return submit(request, CallDeadline.isSet(), CallDeadline.deadline());
+	}
+
+	/**
+	 * {@link #submit(Object)} with a deadline of its own, for a command that no caller's call starts.
+	 * @param request the command
+	 * @param deadline past it, the command is not sent if still queued, in {@link System#nanoTime()} units
+	 * @return its answer
+	 */
+	public CompletionStage<V> submit(R request, long deadline) {
+		return submit(request, true, deadline);
+	}
+
+	private CompletionStage<V> submit(R request, boolean bounded, long deadline) {
+		// Not ahead of commands already waiting: they leave first, in the order they came.
+		if (this.queue.isEmpty() && tryAcquire()) {
 			return sendSingle(request);
 		}
-		Pending<R, V> pending = new Pending<>(request, new CompletableFuture<>(), CallDeadline.isSet(), CallDeadline.deadline());
+		Pending<R, V> pending = new Pending<>(request, new CompletableFuture<>(), bounded, deadline);
 		this.queue.add(pending);
 		// The reads on the wire may all have completed between the check and the add.
 		if (tryAcquire()) {

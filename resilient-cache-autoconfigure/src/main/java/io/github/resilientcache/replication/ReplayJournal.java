@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -34,6 +35,9 @@ public final class ReplayJournal {
 
 	private static final String CLEAR = "clear:";
 
+	/** How long a record may wait for its batch: a burst of 100,000 takes a few seconds. */
+	private static final long RECORD_DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
 	/** Records saved per script call at shutdown. */
 	private static final int SAVE_BATCH = 500;
 
@@ -54,7 +58,7 @@ public final class ReplayJournal {
 	private final LongAdder rejected = new LongAdder();
 
 	/** Per holder and target region, the records on their way to the holder ({@link #appender}). */
-	private final Map<String, Pipeline<JournalStore.Record, Long>> appenders = new ConcurrentHashMap<>();
+	private final Map<String, Appender> appenders = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the journal.
@@ -125,7 +129,17 @@ public final class ReplayJournal {
 			}
 			return;
 		}
-		appender(holder, region).submit(new JournalStore.Record(key, token)).whenComplete((depth, ex) -> {
+		Appender appender = appender(holder, region);
+		if (appender.outstanding().incrementAndGet() > this.maxEntries) {
+			// More on their way than the journal can hold: the holder does not keep up (slow or hung).
+			appender.outstanding().decrementAndGet();
+			if (!kept) {
+				target.lost = true;
+			}
+			return;
+		}
+		appender.pipeline().submit(new JournalStore.Record(key, token), System.nanoTime() + RECORD_DEADLINE_NANOS).whenComplete((depth, ex) -> {
+					appender.outstanding().decrementAndGet();
 					if (ex != null) {
 						if (!kept) {
 							target.lost = true;
@@ -149,16 +163,37 @@ public final class ReplayJournal {
 	 * together, as one script call, in the order they were made (one batch on the wire at a time).
 	 * Background bookkeeping, not the holder's traffic: it goes around the holder's breaker, so that
 	 * a burst of records (a busy region failing) can never fail the region that keeps them; the
-	 * holder's own calls and probes say whether it serves. A record that fails is still in this
-	 * instance's memory (unless that overflowed, which marks the target for a resync).
+	 * holder's own calls and probes say whether it serves. Bounded: a record not sent within
+	 * {@link #RECORD_DEADLINE_NANOS} is not sent, and past {@code maxEntries} records on their way
+	 * (a holder that does not keep up) a new one is not queued. A record that fails is still in this
+	 * instance's memory, unless that overflowed, which marks the target for a resync.
 	 */
-	private Pipeline<JournalStore.Record, Long> appender(Region holder, Region target) {
+	private Appender appender(Region holder, Region target) {
 		return this.appenders.computeIfAbsent(holder.name() + '\u0000' + target.name(), (name) -> {
 			Function<List<JournalStore.Record>, CompletionStage<List<Long>>> all = (records) -> this.store
 				.appendAll(holder.direct().client(), target.name(), records, this.maxEntries)
 				.thenApply((depths) -> depths.stream().map((depth) -> ((Number) depth).longValue()).toList());
-			return new Pipeline<>(1, (record) -> all.apply(List.of(record)).thenApply((depths) -> depths.get(0)), all);
+			return new Appender(new Pipeline<>(1, (record) -> all.apply(List.of(record)).thenApply((depths) -> depths.get(0)), all),
+					new AtomicInteger());
 		});
+	}
+
+	private boolean onTheirWay(Region target) {
+		String suffix = '\u0000' + target.name();
+		for (Map.Entry<String, Appender> appender : this.appenders.entrySet()) {
+			if (appender.getKey().endsWith(suffix) && appender.getValue().outstanding().get() > 0) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The records of one target on their way to one holder.
+	 * @param pipeline what sends them
+	 * @param outstanding how many are queued or on the wire
+	 */
+	private record Appender(Pipeline<JournalStore.Record, Long> pipeline, AtomicInteger outstanding) {
 	}
 
 	/**
@@ -289,7 +324,8 @@ public final class ReplayJournal {
 			target.lost = false;
 			target.durableOverflow = false;
 		}
-		if (target.pending.isEmpty() && target.clears.isEmpty()) {
+		// Records still on their way to the holder, some perhaps held nowhere else, were not replayed yet.
+		if (target.pending.isEmpty() && target.clears.isEmpty() && !onTheirWay(region)) {
 			target.unreadable = false;
 			target.loggedSinceReplay.set(0);
 		}
@@ -323,6 +359,7 @@ public final class ReplayJournal {
 	 * resynced from a peer when they come back only if another instance saw them fail.
 	 */
 	public void close() {
+		awaitRecordsOnTheirWay(TimeUnit.SECONDS.toNanos(2));
 		List<java.util.concurrent.CompletableFuture<Long>> writes = new java.util.ArrayList<>();
 		long unsaved = 0;
 		long saved = 0;
@@ -344,23 +381,56 @@ public final class ReplayJournal {
 			for (int from = 0; from < records.size(); from += SAVE_BATCH) {
 				List<JournalStore.Record> batch = records.subList(from, Math.min(records.size(), from + SAVE_BATCH));
 				writes.add(this.store.appendAll(holder.direct().client(), target.name(), batch, this.maxEntries).toCompletableFuture()
-					.thenApply((depths) -> (long) batch.size()));
+					.thenApply((depths) -> 0L).exceptionally((ex) -> (long) batch.size()));
 			}
 			saved += records.size();
 		}
-		try {
-			java.util.concurrent.CompletableFuture.allOf(writes.toArray(java.util.concurrent.CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
-			if (saved > 0) {
-				logger.info("Saved " + saved + " in-memory journal records to Redis at shutdown");
+		long failed = 0;
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		for (java.util.concurrent.CompletableFuture<Long> write : writes) {
+			try {
+				failed += write.get(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
+			}
+			catch (Exception ex) {
+				if (ex instanceof InterruptedException) {
+					Thread.currentThread().interrupt();
+				}
+				failed += SAVE_BATCH;
 			}
 		}
-		catch (Exception ex) {
-			if (ex instanceof InterruptedException) {
-				Thread.currentThread().interrupt();
+		failed = Math.min(failed, saved);
+		if (failed > 0 || unsaved > 0) {
+			logger.warn("Could not save " + (failed + unsaved) + " of " + (saved + unsaved) + " in-memory journal records at shutdown");
+		}
+		else if (saved > 0) {
+			logger.info("Saved " + saved + " in-memory journal records to Redis at shutdown");
+		}
+	}
+
+	/**
+	 * Waits, at a graceful stop, for the records on their way to their holders, so that they are
+	 * not lost with the clients; a target some of whose records were lost is flagged for a resync
+	 * in its holder, so that every instance knows it.
+	 */
+	private void awaitRecordsOnTheirWay(long timeoutNanos) {
+		long deadline = System.nanoTime() + timeoutNanos;
+		while (this.appenders.values().stream().anyMatch((appender) -> appender.outstanding().get() > 0) && System.nanoTime() - deadline < 0) {
+			java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+		}
+		for (Region target : this.regions.all()) {
+			Region holder = holderFor(target);
+			if (this.targets.get(target.name()).lost && holder != null) {
+				try {
+					this.store.flagResync(holder.direct().client(), target.name()).toCompletableFuture().get(1, TimeUnit.SECONDS);
+				}
+				catch (Exception ex) {
+					if (ex instanceof InterruptedException) {
+						Thread.currentThread().interrupt();
+					}
+					logger.warn("Region '" + target.name() + "' lost journal records and could not be flagged for a resync at shutdown: "
+							+ "reconcile it (actuator resilientcache, region online) before trusting it");
+				}
 			}
-			long failed = writes.stream().filter((write) -> !write.isDone() || write.isCompletedExceptionally())
-				.mapToLong((write) -> SAVE_BATCH).sum();
-			logger.warn("Could not save " + (Math.min(failed, saved) + unsaved) + " in-memory journal records at shutdown: " + Region.describe(Region.unwrap(ex)));
 		}
 	}
 
