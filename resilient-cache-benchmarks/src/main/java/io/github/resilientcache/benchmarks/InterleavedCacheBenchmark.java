@@ -376,12 +376,10 @@ final class InterleavedCacheBenchmark {
 
 		/**
 		 * Lets the work a contender left behind in its window finish before the next contender's
-		 * window starts, and counts its CPU in this window's (not in its throughput): Spring Data
-		 * Redis's cache writes, which its callers do not wait for, are still queued on its connection
-		 * when the window ends (a PING on that connection answers after them), and the starter's
-		 * background replications may still be in flight. Without it, those writes loaded the servers
-		 * during whichever contender came next (Spring Data's put showed 1 us of server CPU per call,
-		 * Redisson's 50).
+		 * window starts, and counts its CPU in this window's (not in its throughput): the starter's
+		 * background replications may still be in flight when the window ends, and so may Spring
+		 * Data Redis's cache writes, which its callers do not wait for (a PING on its shared
+		 * connection answers after whatever that connection still carries).
 		 */
 		private void settle() {
 			if (this.contender == Contender.SPRING_DATA_REDIS) {
