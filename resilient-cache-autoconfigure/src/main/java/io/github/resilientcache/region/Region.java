@@ -276,6 +276,29 @@ public final class Region {
 	 * @return the result, or a future failed with {@link RegionFailureException}
 	 */
 	public <T> CompletableFuture<T> callAsync(Function<RegionStore, ? extends CompletionStage<T>> operation, long timeoutNanos) {
+		return callAsync(operation, timeoutNanos, true);
+	}
+
+	/**
+	 * {@link #callAsync} for work no caller waits for (a write replicated in the background): its
+	 * failures count against the region, its duration does not. The breaker's slow-call rate says
+	 * how long callers wait for the region; a background write that took long kept nobody waiting,
+	 * and most of its time is often spent in this client's own queue behind a burst of writes, which
+	 * says nothing about the region. A region slow for callers is still seen by the calls they wait
+	 * for (reads, and writes at the {@code sync}, {@code quorum} and {@code all} levels), a region
+	 * too slow for the timeout by this call's failure.
+	 * @param <T> the result type
+	 * @param operation the operation, started on the region's store
+	 * @param timeoutNanos the longest time to wait for it; past it the call fails and counts as a
+	 * failure of the region
+	 * @return the result, or a future failed with {@link RegionFailureException}
+	 */
+	public <T> CompletableFuture<T> callInBackground(Function<RegionStore, ? extends CompletionStage<T>> operation, long timeoutNanos) {
+		return callAsync(operation, timeoutNanos, false);
+	}
+
+	private <T> CompletableFuture<T> callAsync(Function<RegionStore, ? extends CompletionStage<T>> operation, long timeoutNanos,
+			boolean timed) {
 		if (!this.circuitBreaker.tryAcquirePermission()) {
 			return CompletableFuture.failedFuture(notPermitted());
 		}
@@ -290,7 +313,7 @@ public final class Region {
 		}
 		return result.orTimeout(Math.max(timeoutNanos, 1), TimeUnit.NANOSECONDS).handle((value, ex) -> {
 			if (ex == null) {
-				succeeded(start);
+				succeeded(timed ? start : System.nanoTime());
 				return value;
 			}
 			throw new CompletionException(failed(start, unwrap(ex)));

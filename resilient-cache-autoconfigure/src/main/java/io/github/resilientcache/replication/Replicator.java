@@ -124,7 +124,7 @@ public final class Replicator {
 				this.journal.record(region, write.key(), notServing(region));
 			}
 			else if (permits(region).tryAcquire()) {
-				replicate(region, write.key(), replica, timeoutNanos).whenComplete((v, ex) -> permits(region).release());
+				replicate(region, write.key(), replica, timeoutNanos, true).whenComplete((v, ex) -> permits(region).release());
 			}
 			else {
 				this.journal.record(region, write.key(), "replication queue full (" + this.maxInFlight + " in flight)");
@@ -165,7 +165,7 @@ public final class Replicator {
 			}
 			else {
 				// Never longer than the region's own timeout either: its client gives up on a command then.
-				replicate(region, write.key(), replica, region.attemptNanos(remaining)).thenAccept((acknowledged) -> {
+				replicate(region, write.key(), replica, region.attemptNanos(remaining), false).thenAccept((acknowledged) -> {
 					if (acknowledged) {
 						wait.acknowledged(region);
 					}
@@ -210,13 +210,18 @@ public final class Replicator {
 		return CompletableFuture.completedFuture(new WriteResult<>(-1, null));
 	}
 
-	/** One replication; completes with whether the region acknowledged (else it was journaled), never fails. */
+	/**
+	 * One replication; completes with whether the region acknowledged (else it was journaled), never
+	 * fails. In the background (the async level) its duration does not count as a slow call of the
+	 * region ({@link Region#callInBackground}).
+	 */
 	private CompletableFuture<Boolean> replicate(Region region, String key, Function<RegionStore, ? extends CompletionStage<?>> operation,
-			long timeoutNanos) {
+			long timeoutNanos, boolean background) {
 		long start = System.nanoTime();
 		@SuppressWarnings("unchecked")
 		Function<RegionStore, CompletionStage<Object>> call = (Function<RegionStore, CompletionStage<Object>>) (Function<?, ?>) operation;
-		return region.callAsync(call, timeoutNanos).handle((value, ex) -> {
+		CompletableFuture<Object> replicated = background ? region.callInBackground(call, timeoutNanos) : region.callAsync(call, timeoutNanos);
+		return replicated.handle((value, ex) -> {
 			if (ex != null) {
 				this.journal.record(region, key, Region.unwrap(ex).getMessage());
 				return false;
