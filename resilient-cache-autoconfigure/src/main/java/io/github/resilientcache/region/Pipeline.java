@@ -20,10 +20,11 @@ import java.util.function.Function;
  * <p>
  * Nothing here decides what a failure means: a batch that fails fails each of its commands, which
  * then count against the region's breaker one by one, as they would have alone, and every caller
- * keeps its own deadline (it stops waiting whatever the batch does). Also used outside the region
- * package for background commands that no caller waits for (the replay journal's records). Commands of one batch may
+ * keeps its own deadline (it stops waiting whatever the batch does). Commands of one batch may
  * reach the server in another order than they were submitted, as concurrent commands on pooled
- * connections always could: the versions in every write make the order irrelevant.
+ * connections always could: the versions in every write make the order irrelevant. Also used
+ * outside the region package for background commands no caller waits for (the replay journal's
+ * records, with a deadline of their own).
  * @param <R> what a command needs (a key, or a key and a script's arguments)
  * @param <V> what it answers
  */

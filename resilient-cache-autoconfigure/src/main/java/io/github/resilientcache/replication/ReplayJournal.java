@@ -57,9 +57,6 @@ public final class ReplayJournal {
 
 	private final LongAdder rejected = new LongAdder();
 
-	/** Per holder and target region, the records on their way to the holder ({@link #appender}). */
-	private final Map<String, Appender> appenders = new ConcurrentHashMap<>();
-
 	/**
 	 * Creates the journal.
 	 * @param regions the regions
@@ -129,17 +126,16 @@ public final class ReplayJournal {
 			}
 			return;
 		}
-		Appender appender = appender(holder, region);
-		if (appender.outstanding().incrementAndGet() > this.maxEntries) {
+		if (target.onTheirWay.incrementAndGet() > this.maxEntries) {
 			// More on their way than the journal can hold: the holder does not keep up (slow or hung).
-			appender.outstanding().decrementAndGet();
+			target.onTheirWay.decrementAndGet();
 			if (!kept) {
 				target.lost = true;
 			}
 			return;
 		}
-		appender.pipeline().submit(new JournalStore.Record(key, token), System.nanoTime() + RECORD_DEADLINE_NANOS).whenComplete((depth, ex) -> {
-					appender.outstanding().decrementAndGet();
+		appender(holder, region, target).submit(new JournalStore.Record(key, token), System.nanoTime() + RECORD_DEADLINE_NANOS).whenComplete((depth, ex) -> {
+					target.onTheirWay.decrementAndGet();
 					if (ex != null) {
 						if (!kept) {
 							target.lost = true;
@@ -168,32 +164,13 @@ public final class ReplayJournal {
 	 * (a holder that does not keep up) a new one is not queued. A record that fails is still in this
 	 * instance's memory, unless that overflowed, which marks the target for a resync.
 	 */
-	private Appender appender(Region holder, Region target) {
-		return this.appenders.computeIfAbsent(holder.name() + '\u0000' + target.name(), (name) -> {
+	private Pipeline<JournalStore.Record, Long> appender(Region holder, Region region, Target target) {
+		return target.appenders.computeIfAbsent(holder.name(), (name) -> {
 			Function<List<JournalStore.Record>, CompletionStage<List<Long>>> all = (records) -> this.store
-				.appendAll(holder.direct().client(), target.name(), records, this.maxEntries)
+				.appendAll(holder.direct().client(), region.name(), records, this.maxEntries)
 				.thenApply((depths) -> depths.stream().map((depth) -> ((Number) depth).longValue()).toList());
-			return new Appender(new Pipeline<>(1, (record) -> all.apply(List.of(record)).thenApply((depths) -> depths.get(0)), all),
-					new AtomicInteger());
+			return new Pipeline<>(1, (record) -> all.apply(List.of(record)).thenApply((depths) -> depths.get(0)), all);
 		});
-	}
-
-	private boolean onTheirWay(Region target) {
-		String suffix = '\u0000' + target.name();
-		for (Map.Entry<String, Appender> appender : this.appenders.entrySet()) {
-			if (appender.getKey().endsWith(suffix) && appender.getValue().outstanding().get() > 0) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	/**
-	 * The records of one target on their way to one holder.
-	 * @param pipeline what sends them
-	 * @param outstanding how many are queued or on the wire
-	 */
-	private record Appender(Pipeline<JournalStore.Record, Long> pipeline, AtomicInteger outstanding) {
 	}
 
 	/**
@@ -325,7 +302,7 @@ public final class ReplayJournal {
 			target.durableOverflow = false;
 		}
 		// Records still on their way to the holder, some perhaps held nowhere else, were not replayed yet.
-		if (target.pending.isEmpty() && target.clears.isEmpty() && !onTheirWay(region)) {
+		if (target.pending.isEmpty() && target.clears.isEmpty() && target.onTheirWay.get() == 0) {
 			target.unreadable = false;
 			target.loggedSinceReplay.set(0);
 		}
@@ -380,25 +357,13 @@ public final class ReplayJournal {
 					new JournalStore.Record(key, JournalToken.of(this.instanceId, pending.sequence(), pending.repair(), pending.version()))));
 			for (int from = 0; from < records.size(); from += SAVE_BATCH) {
 				List<JournalStore.Record> batch = records.subList(from, Math.min(records.size(), from + SAVE_BATCH));
+				// Completes with how many of the batch could not be saved, within the stop's 5 s.
 				writes.add(this.store.appendAll(holder.direct().client(), target.name(), batch, this.maxEntries).toCompletableFuture()
-					.thenApply((depths) -> 0L).exceptionally((ex) -> (long) batch.size()));
+					.orTimeout(5, TimeUnit.SECONDS).thenApply((depths) -> 0L).exceptionally((ex) -> (long) batch.size()));
 			}
 			saved += records.size();
 		}
-		long failed = 0;
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-		for (java.util.concurrent.CompletableFuture<Long> write : writes) {
-			try {
-				failed += write.get(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
-			}
-			catch (Exception ex) {
-				if (ex instanceof InterruptedException) {
-					Thread.currentThread().interrupt();
-				}
-				failed += SAVE_BATCH;
-			}
-		}
-		failed = Math.min(failed, saved);
+		long failed = writes.stream().mapToLong(java.util.concurrent.CompletableFuture::join).sum();
 		if (failed > 0 || unsaved > 0) {
 			logger.warn("Could not save " + (failed + unsaved) + " of " + (saved + unsaved) + " in-memory journal records at shutdown");
 		}
@@ -414,7 +379,7 @@ public final class ReplayJournal {
 	 */
 	private void awaitRecordsOnTheirWay(long timeoutNanos) {
 		long deadline = System.nanoTime() + timeoutNanos;
-		while (this.appenders.values().stream().anyMatch((appender) -> appender.outstanding().get() > 0) && System.nanoTime() - deadline < 0) {
+		while (this.targets.values().stream().anyMatch((target) -> target.onTheirWay.get() > 0) && System.nanoTime() - deadline < 0) {
 			java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
 		}
 		for (Region target : this.regions.all()) {
@@ -499,6 +464,12 @@ public final class ReplayJournal {
 		private volatile boolean durableOverflow;
 
 		private volatile long durableDepth;
+
+		/** Records queued or on the wire to a holder, at most {@code maxEntries}. */
+		private final AtomicInteger onTheirWay = new AtomicInteger();
+
+		/** By holder region, what sends the records to it ({@link #appender}). */
+		private final Map<String, Pipeline<JournalStore.Record, Long>> appenders = new ConcurrentHashMap<>();
 
 	}
 
