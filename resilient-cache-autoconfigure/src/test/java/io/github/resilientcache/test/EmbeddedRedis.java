@@ -33,6 +33,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     private static final Duration PORT_RELEASE_TIMEOUT = Duration.ofSeconds(2);
     private static final int START_ATTEMPTS = 5;
     private static final Pattern CLUSTER_ENABLED = Pattern.compile("(?i)\\s*cluster-enabled\\s+yes\\s*");
+    private static final Pattern REPLICA_OF = Pattern.compile("(?i)\\s*(replicaof|slaveof)\\s");
     private static final String DUMP = "dump.rdb";
 
     private final String name;
@@ -193,6 +194,36 @@ public final class EmbeddedRedis implements AutoCloseable {
         launchOnSamePort(false);
     }
 
+    /**
+     * Starts the server again on the same port, empty, as a replica of {@code primary} ({@code replicaof} written into its config
+     * first), and waits until it answers PING. This is how an operator brings a failed Sentinel primary back: it never runs, even
+     * for a moment, as a second, empty primary that a sentinel could mistake for the real one. A no-op if it is already running.
+     */
+    public synchronized void startAsReplicaOf(EmbeddedRedis primary) {
+        requireOpen();
+        if (isRunning()) {
+            return;
+        }
+        if (primary == this) {
+            throw new IllegalArgumentException(describe() + " cannot replicate from itself");
+        }
+        try {
+            List<String> lines = new ArrayList<>();
+            for (String line : Files.readAllLines(configFile, StandardCharsets.UTF_8)) {
+                if (!REPLICA_OF.matcher(line).lookingAt()) {
+                    lines.add(line);
+                }
+            }
+            lines.add("replicaof " + HOST + " " + primary.port());
+            Files.write(configFile, lines, StandardCharsets.UTF_8);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Cannot point the config of embedded Redis '" + name + "' at its primary", ex);
+        }
+        stop();
+        launchOnSamePort(false);
+    }
+
     /** Freezes the whole process with SIGSTOP: connections still complete in the kernel backlog but nothing answers. */
     public synchronized void pause() {
         requireRunning("pause()");
@@ -302,6 +333,16 @@ public final class EmbeddedRedis implements AutoCloseable {
 
     Path directory() {
         return directory;
+    }
+
+    /** Every line this server (or sentinel) logged since it was created, across restarts; empty if it logged nothing yet. */
+    List<String> logLines() {
+        try {
+            return Files.exists(logFile) ? Files.readAllLines(logFile, StandardCharsets.UTF_8) : List.of();
+        }
+        catch (IOException ex) {
+            return List.of("(no log: " + ex + ")");
+        }
     }
 
     private void launchOnSamePort(boolean fromSnapshot) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.awaitility.core.ConditionTimeoutException;
@@ -25,6 +26,9 @@ public final class EmbeddedRedisSentinel implements AutoCloseable {
     public static final String MASTER_NAME = "payments";
     private static final int QUORUM = 2;
     private static final Duration HEALTHY_TIMEOUT = Duration.ofSeconds(30);
+    private static final Pattern SENTINEL_EVENT = Pattern.compile(
+            "[+-](sdown|odown|switch-master|failover|try-failover|elected-leader|selected-slave|promoted-slave|convert-to-slave|"
+                    + "slave-reconf|tilt|reboot|config-update-from|fix-slave-config)");
 
     private final String name;
     private final List<EmbeddedRedis> servers;
@@ -116,16 +120,21 @@ public final class EmbeddedRedisSentinel implements AutoCloseable {
         return killed;
     }
 
-    /** Back to a clean deployment between tests: every process running, one primary with its replica in sync, both empty. */
+    /**
+     * Back to a clean deployment between tests: every process running, one primary with its replica in sync, both empty. A stopped
+     * server comes back as a replica of the primary the sentinels name, as an operator brings a failed primary back: were it to
+     * start as a primary (its original config), the sentinels would for several seconds see an empty second primary, the one
+     * state in which they could turn the real primary into its replica and lose its data.
+     */
     public void reset() {
         sentinels.forEach(sentinel -> {
             sentinel.resume();
             sentinel.start();
         });
-        servers.forEach(server -> {
-            server.resume();
-            server.start();
-        });
+        servers.forEach(EmbeddedRedis::resume);
+        Optional<EmbeddedRedis> current = primaryNamed().filter(EmbeddedRedisSentinel::isMaster);
+        servers.forEach(server -> current.filter(primary -> primary != server)
+                .ifPresentOrElse(server::startAsReplicaOf, server::start));
         awaitHealthy();
         primary().flushAll();
         await("the replica of '" + name + "' to be empty").atMost(HEALTHY_TIMEOUT)
@@ -248,6 +257,24 @@ public final class EmbeddedRedisSentinel implements AutoCloseable {
         for (EmbeddedRedis server : servers) {
             description.append(System.lineSeparator()).append(server);
         }
+        description.append(System.lineSeparator()).append("Sentinel events:");
+        events().forEach(event -> description.append(System.lineSeparator()).append("  ").append(event));
         return description.toString();
+    }
+
+    /**
+     * What the sentinels logged about the health and the roles of the servers (down, failover, switch, conversion, tilt), in each
+     * sentinel's order, prefixed with its name: the story behind a topology a test did not expect.
+     */
+    public List<String> events() {
+        List<String> events = new ArrayList<>();
+        for (EmbeddedRedis sentinel : sentinels) {
+            for (String line : sentinel.logLines()) {
+                if (SENTINEL_EVENT.matcher(line).find()) {
+                    events.add(sentinel.name() + ": " + line);
+                }
+            }
+        }
+        return events;
     }
 }

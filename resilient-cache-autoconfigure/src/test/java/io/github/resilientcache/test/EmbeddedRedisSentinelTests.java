@@ -53,7 +53,11 @@ class EmbeddedRedisSentinelTests {
         assertThat(promoted).isNotSameAs(killed);
         assertThat(promoted.command("GET", "k")).isEqualTo("v");
         sentinel.reset();
-        assertThat(sentinel.primary()).isSameAs(promoted);
+        assertThat(sentinel.primary()).as("primary after the killed one rejoined; sentinel events: %s", sentinel.events())
+                .isSameAs(promoted);
         assertThat((String) killed.command("INFO", "replication")).contains("role:slave");
+        promoted.command("SET", "after", "rejoin");
+        assertThat(promoted.command("WAIT", "1", "5000")).isEqualTo(1L);
+        assertThat(killed.command("GET", "after")).isEqualTo("rejoin");
     }
 }
