@@ -338,7 +338,7 @@ public final class EmbeddedRedis implements AutoCloseable {
     /** Every line this server (or sentinel) logged since it was created, across restarts; empty if it logged nothing yet. */
     List<String> logLines() {
         try {
-            return Files.exists(logFile) ? Files.readAllLines(logFile, StandardCharsets.UTF_8) : List.of();
+            return Files.exists(logFile) ? new String(Files.readAllBytes(logFile), StandardCharsets.UTF_8).lines().toList() : List.of();
         }
         catch (IOException ex) {
             return List.of("(no log: " + ex + ")");

@@ -27,7 +27,7 @@ public final class EmbeddedRedisSentinel implements AutoCloseable {
     private static final int QUORUM = 2;
     private static final Duration HEALTHY_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern SENTINEL_EVENT = Pattern.compile(
-            "[+-](sdown|odown|switch-master|failover|try-failover|elected-leader|selected-slave|promoted-slave|convert-to-slave|"
+            "[+-](sdown|odown|switch-master|failover|try-failover|elected-leader|new-epoch|vote-for-leader|selected-slave|promoted-slave|convert-to-slave|"
                     + "slave-reconf|tilt|reboot|config-update-from|fix-slave-config)");
 
     private final String name;
@@ -132,9 +132,11 @@ public final class EmbeddedRedisSentinel implements AutoCloseable {
             sentinel.start();
         });
         servers.forEach(EmbeddedRedis::resume);
-        Optional<EmbeddedRedis> current = primaryNamed().filter(EmbeddedRedisSentinel::isMaster);
-        servers.forEach(server -> current.filter(primary -> primary != server)
-                .ifPresentOrElse(server::startAsReplicaOf, server::start));
+        if (servers.stream().anyMatch(server -> !server.isRunning())) {
+            EmbeddedRedis primary = runningPrimary();
+            primary.start();
+            servers.stream().filter(server -> server != primary).forEach(server -> server.startAsReplicaOf(primary));
+        }
         awaitHealthy();
         primary().flushAll();
         await("the replica of '" + name + "' to be empty").atMost(HEALTHY_TIMEOUT)
@@ -198,6 +200,48 @@ public final class EmbeddedRedisSentinel implements AutoCloseable {
         catch (RuntimeException ex) {
             return false;
         }
+    }
+
+    /**
+     * The server that stays primary while the stopped ones come back: a running master that some sentinel names (awaited, since a
+     * sentinel that just restarted or answered late may still name the killed server); with every server stopped, the one the
+     * sentinels last named, or the first.
+     */
+    private EmbeddedRedis runningPrimary() {
+        if (servers.stream().noneMatch(EmbeddedRedis::isRunning)) {
+            return primaryNamed().orElse(servers.get(0));
+        }
+        try {
+            return await("a sentinel of '" + name + "' to name a running primary").atMost(HEALTHY_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(100))
+                    .pollInSameThread()
+                    .until(this::runningPrimaryNamedByAnySentinel, Optional::isPresent)
+                    .orElseThrow();
+        }
+        catch (ConditionTimeoutException ex) {
+            throw new IllegalStateException("No sentinel of '" + name + "' names a running primary within "
+                    + HEALTHY_TIMEOUT.toSeconds() + "s, so a stopped server cannot rejoin as its replica: " + describe(), ex);
+        }
+    }
+
+    private Optional<EmbeddedRedis> runningPrimaryNamedByAnySentinel() {
+        for (EmbeddedRedis sentinel : sentinels) {
+            if (!sentinel.isRunning() || sentinel.isPaused()) {
+                continue;
+            }
+            try {
+                List<?> address = (List<?>) sentinel.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME);
+                Optional<EmbeddedRedis> named = (address != null && address.size() == 2) ? serverAt(String.valueOf(address.get(1)))
+                        : Optional.empty();
+                if (named.filter(EmbeddedRedisSentinel::isMaster).isPresent()) {
+                    return named;
+                }
+            }
+            catch (RuntimeException ex) {
+                // Ask the next sentinel.
+            }
+        }
+        return Optional.empty();
     }
 
     private Optional<EmbeddedRedis> primaryNamed() {

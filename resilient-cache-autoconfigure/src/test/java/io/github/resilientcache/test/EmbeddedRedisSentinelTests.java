@@ -53,7 +53,7 @@ class EmbeddedRedisSentinelTests {
         assertThat(promoted).isNotSameAs(killed);
         assertThat(promoted.command("GET", "k")).isEqualTo("v");
         sentinel.reset();
-        assertThat(sentinel.primary()).as("primary after the killed one rejoined; sentinel events: %s", sentinel.events())
+        assertThat(sentinel.primary()).as(() -> "primary after the killed one rejoined; sentinel events: " + sentinel.events())
                 .isSameAs(promoted);
         assertThat((String) killed.command("INFO", "replication")).contains("role:slave");
         promoted.command("SET", "after", "rejoin");
