@@ -331,6 +331,10 @@ final class InterleavedCacheBenchmark {
 		}
 
 		Window window(Operation operation, int threads, int millis) throws InterruptedException {
+			// What earlier windows left to collect is collected before this one, outside every window's CPU: a full
+			// collection costs about the live heap of the whole JVM (every contender's context), not what one window
+			// made, and charged to a window it would weigh most on the contender with the fewest calls.
+			System.gc();
 			Worker[] workers = new Worker[threads];
 			CountDownLatch ready = new CountDownLatch(threads);
 			CountDownLatch go = new CountDownLatch(1);
@@ -378,8 +382,9 @@ final class InterleavedCacheBenchmark {
 		 * Lets the work a contender left behind in its window finish before the next contender's
 		 * window starts, and counts its CPU in this window's (not in its throughput): the starter's
 		 * background replications may still be in flight when the window ends, and so may Spring
-		 * Data Redis's cache writes, which its callers do not wait for. Last, the garbage the window
-		 * left is collected here, not in the next contender's window. Before both, with Spring Data
+		 * Data Redis's cache writes, which its callers do not wait for (their CPU lands in its window,
+		 * their time does not: its put and evict throughput is of writes queued, not completed). The
+		 * garbage a window left is collected before the next window starts. Before both, with Spring Data
 		 * in the run (a PING on its blocking connection, not the reactive one its writes take), up to
 		 * 88,000 of its writes were still queued when its window ended, the heap grew to 900 MB with
 		 * 100-250 ms pauses in whoever's window they fell, Redisson's CPU per put rose from 107 to 249
@@ -398,7 +403,6 @@ final class InterleavedCacheBenchmark {
 			while (replicator != null && replicator.inFlight() > 0 && System.nanoTime() - deadline < 0) {
 				java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
 			}
-			System.gc();
 		}
 
 		private double cpu() {
