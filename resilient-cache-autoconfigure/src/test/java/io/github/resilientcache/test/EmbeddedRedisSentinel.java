@@ -225,41 +225,25 @@ public final class EmbeddedRedisSentinel implements AutoCloseable {
     }
 
     private Optional<EmbeddedRedis> runningPrimaryNamedByAnySentinel() {
-        for (EmbeddedRedis sentinel : sentinels) {
-            if (!sentinel.isRunning() || sentinel.isPaused()) {
-                continue;
-            }
-            try {
-                List<?> address = (List<?>) sentinel.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME);
-                Optional<EmbeddedRedis> named = (address != null && address.size() == 2) ? serverAt(String.valueOf(address.get(1)))
-                        : Optional.empty();
-                if (named.filter(EmbeddedRedisSentinel::isMaster).isPresent()) {
-                    return named;
-                }
-            }
-            catch (RuntimeException ex) {
-                // Ask the next sentinel.
-            }
-        }
-        return Optional.empty();
+        return sentinels.stream().map(this::primaryNamedBy).flatMap(Optional::stream).filter(EmbeddedRedisSentinel::isMaster).findFirst();
     }
 
     private Optional<EmbeddedRedis> primaryNamed() {
-        for (EmbeddedRedis sentinel : sentinels) {
-            if (!sentinel.isRunning() || sentinel.isPaused()) {
-                continue;
-            }
-            try {
-                List<?> address = (List<?>) sentinel.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME);
-                if (address != null && address.size() == 2) {
-                    return serverAt(String.valueOf(address.get(1)));
-                }
-            }
-            catch (RuntimeException ex) {
-                // Ask the next sentinel.
-            }
+        return sentinels.stream().map(this::primaryNamedBy).flatMap(Optional::stream).findFirst();
+    }
+
+    /** The server {@code sentinel} names as primary; empty if it is stopped, paused or does not answer. */
+    private Optional<EmbeddedRedis> primaryNamedBy(EmbeddedRedis sentinel) {
+        if (!sentinel.isRunning() || sentinel.isPaused()) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        try {
+            List<?> address = (List<?>) sentinel.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME);
+            return (address != null && address.size() == 2) ? serverAt(String.valueOf(address.get(1))) : Optional.empty();
+        }
+        catch (RuntimeException ex) {
+            return Optional.empty();
+        }
     }
 
     private Optional<EmbeddedRedis> serverAt(String port) {
